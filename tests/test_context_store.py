@@ -1,0 +1,115 @@
+import asyncio
+
+import pytest
+
+from pixora.context import Breakdown, EventStream, Scene, Stage, TaskContext, TaskStore
+from pixora.context.models import Asset
+from pixora.context.store import TaskNotFound
+
+
+def _breakdown(n: int = 3) -> Breakdown:
+    return Breakdown(
+        title="Test",
+        scenes=[
+            Scene(index=i, script=f"Line {i}.", visual_prompt=f"Picture {i}", duration=4.0)
+            for i in range(1, n + 1)
+        ],
+    )
+
+
+async def test_round_trip_reads_back_from_redis(redis):
+    store = TaskStore(redis)
+    ctx = TaskContext(user_id="ada", breakdown=_breakdown())
+    await store.create(ctx)
+    raw = await redis.get(f"pixora:task:{ctx.task_id}")
+    assert '"user_id":"ada"' in raw
+    loaded = await store.load(ctx.task_id)
+    assert loaded == ctx
+    assert [t.task_id for t in await store.list_for_user("ada")] == [ctx.task_id]
+    assert await store.list_for_user("bob") == []
+
+
+async def test_fifty_concurrent_updates_all_land(redis):
+    store = TaskStore(redis)
+    ctx = await store.create(TaskContext(user_id="ada"))
+
+    async def add(i: int) -> None:
+        def fn(c: TaskContext) -> None:
+            c.assets[f"a{i}"] = Asset(key=f"k/{i}", kind="image", inputs_hash=str(i))
+
+        await store.update(ctx.task_id, fn)
+
+    await asyncio.gather(*(add(i) for i in range(50)))
+    final = await store.load(ctx.task_id)
+    assert sorted(final.assets) == sorted(f"a{i}" for i in range(50))
+    assert final.revision == 50
+
+
+async def test_update_that_raises_writes_nothing(redis):
+    store = TaskStore(redis)
+    ctx = await store.create(TaskContext(user_id="ada"))
+
+    def bad(c: TaskContext) -> None:
+        c.stage = Stage.FAILED
+        raise ValueError("nope")
+
+    with pytest.raises(ValueError):
+        await store.update(ctx.task_id, bad)
+    assert (await store.load(ctx.task_id)).stage == Stage.DRAFTING
+
+
+async def test_missing_task(redis):
+    with pytest.raises(TaskNotFound, match="does not exist"):
+        await TaskStore(redis).load("nope")
+
+
+async def test_event_stream_replays_from_id(redis):
+    events = EventStream(redis)
+    for i in range(10):
+        await events.append("t1", "progress_update", data={"progress": i * 10})
+    assert await events.last_id("t1") == 10
+    tail = await events.read("t1", after=6)
+    assert [e.id for e in tail] == [7, 8, 9, 10]
+    assert [e.data["progress"] for e in tail] == [60, 70, 80, 90]
+
+
+async def test_event_ids_unique_under_concurrency(redis):
+    events = EventStream(redis)
+    got = await asyncio.gather(*(events.append("t2", "token", content=str(i)) for i in range(40)))
+    assert sorted(e.id for e in got) == list(range(1, 41))
+    assert [e.id for e in await events.read("t2")] == list(range(1, 41))
+
+
+async def test_follow_yields_new_events(redis):
+    events = EventStream(redis)
+    await events.append("t3", "token", content="a")
+
+    async def first_two() -> list[str]:
+        out = []
+        async for e in events.follow("t3", after=0, block_ms=1000):
+            out.append(e.content)
+            if len(out) == 2:
+                return out
+        return out
+
+    reader = asyncio.create_task(first_two())
+    await asyncio.sleep(0.05)
+    await events.append("t3", "token", content="b")
+    assert await asyncio.wait_for(reader, 5) == ["a", "b"]
+
+
+def test_set_breakdown_versions_and_clears_approval():
+    ctx = TaskContext(user_id="u")
+    ctx.set_breakdown(_breakdown())
+    ctx.approved_version = 1
+    assert ctx.is_approved
+    b2 = ctx.breakdown.model_copy(deep=True)
+    b2.scenes[0].script = "Changed."
+    ctx.set_breakdown(b2)
+    assert ctx.breakdown.version == 2 and not ctx.is_approved
+    assert ctx.history[0].scenes[0].script == "Line 1."
+
+
+def test_breakdown_rejects_bad_scene_index():
+    with pytest.raises(IndexError, match="1 to 3"):
+        _breakdown().scene(99)
