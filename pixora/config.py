@@ -61,9 +61,24 @@ class Settings(BaseSettings):
         None, validation_alias=_alias("SUPABASE_JWT_SECRET")
     )
     supabase_bucket: str = "pixora"
-    provider_timeout_s: float = Field(120.0, gt=0)
-    provider_retries: int = Field(3, ge=0, le=10)
+    provider_timeout_s: float = Field(120.0, gt=0, description="Per HTTP request.")
+    provider_retries: int = Field(3, ge=0, le=10, description="Retries after the first attempt.")
     provider_concurrency: int = Field(4, ge=1, le=64)
+    provider_retry_base_s: float = Field(1.0, gt=0, description="First backoff wait.")
+    provider_retry_max_s: float = Field(30.0, gt=0, description="Longest backoff wait.")
+    provider_rate_per_min: float = Field(60.0, gt=0, description="Calls per minute per provider.")
+    provider_poll_s: float = Field(2.0, gt=0, description="Queue status polling interval.")
+    provider_job_timeout_s: float = Field(900.0, gt=0, description="Longest wait for a queued job.")
+    openai_media_base_url: str | None = Field(
+        None, description="OpenAI-compatible images/speech endpoint; unset: api.openai.com."
+    )
+    fal_base_url: str | None = Field(
+        None, validation_alias=_alias("FAL_BASE_URL", "PIXORA_FAL_BASE_URL"),
+        description="Send fal's queue and storage hosts here instead (a gateway or proxy).",
+    )
+    replicate_base_url: str | None = Field(
+        None, validation_alias=_alias("REPLICATE_BASE_URL", "PIXORA_REPLICATE_BASE_URL")
+    )
     task_budget_usd: float = Field(5.0, ge=0, description="Per-task spending cap on cloud calls.")
 
     # Composition
