@@ -1,0 +1,93 @@
+"""The Starlette application and the uvicorn runner behind `pixora serve`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from pixora.config import Settings
+from pixora.server import rest
+from pixora.server.ws import TaskRunner, chat_socket
+from pixora.studio import Studio
+
+STATIC_DIR = Path(__file__).parent / "static"
+WS_MAX_BYTES = 1024 * 1024
+"""Frames above this are refused by uvicorn itself (close 1009); frames above
+`protocol.MAX_FRAME_BYTES` but below it get a `frame_too_large` error and the socket stays."""
+
+
+async def _index(request: Request) -> Response:
+    return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
+
+
+async def _refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, rest.Refused)
+    return exc.response
+
+
+def create_app(studio: Studio) -> Starlette:
+    """The app serving `studio`: the page at `/`, REST under `/api`, the chat WebSocket at
+    `/api/chat/ws`, task files under `/files`. The caller opens and closes `studio`."""
+
+    runner = TaskRunner()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await runner.close()
+
+    app = Starlette(
+        routes=[
+            Route("/", _index),
+            Route("/health", rest.health),
+            Route("/api/auth/token", rest.exchange_token, methods=["POST"]),
+            Route("/api/me", rest.me),
+            Route("/api/tasks", rest.list_tasks),
+            Route("/api/tasks/{task_id}", rest.get_task),
+            Route("/api/tasks/{task_id}/video", rest.task_video),
+            Route("/api/tasks/{task_id}/thumbnail", rest.task_thumbnail),
+            Route("/files/{key:path}", rest.task_file),
+            WebSocketRoute("/api/chat/ws", chat_socket),
+            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        ],
+        exception_handlers={rest.Refused: _refused},
+        lifespan=lifespan,
+    )
+    app.state.studio = studio
+    app.state.runner = runner
+    return app
+
+
+def server_config(app: Starlette, host: str, port: int) -> uvicorn.Config:
+    """The uvicorn configuration Pixora runs with (frame cap, no access log)."""
+    return uvicorn.Config(
+        app, host=host, port=port, ws_max_size=WS_MAX_BYTES, access_log=False, lifespan="on"
+    )
+
+
+async def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
+    """Open the Studio and serve it until interrupted. Host and port default to
+    `settings.host` and `settings.port`."""
+    studio = await Studio.open(settings)
+    try:
+        app = create_app(studio)
+        server = uvicorn.Server(server_config(app, host or settings.host, port or settings.port))
+        await server.serve()
+    finally:
+        await studio.close()
+
+
+def run_server(settings: Settings, host: str | None = None, port: int | None = None) -> None:
+    """Blocking form of `serve`, for the CLI."""
+    asyncio.run(serve(settings, host, port))

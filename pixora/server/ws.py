@@ -1,0 +1,265 @@
+"""The chat WebSocket, `/api/chat/ws?token=JWT`.
+
+Each socket validates its frames, calls the Studio, and relays the event streams of the tasks
+it watches. Studio calls run as background asyncio tasks owned by the app (`TaskRunner`), so
+the socket keeps answering (`ping`, other tasks) while a turn or a render runs, and a turn
+goes on when its socket drops; the reconnecting client replays what it missed with `resume`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from pixora.context.store import TaskNotFound
+from pixora.server.auth import AuthError, authenticate
+from pixora.server.protocol import (
+    Approve,
+    Cancel,
+    ChatMessage,
+    ClientMessage,
+    Command,
+    Ping,
+    ProtocolError,
+    Resume,
+    direct,
+    error_message,
+    parse_frame,
+)
+from pixora.studio import Forbidden, StudioError
+
+if TYPE_CHECKING:
+    from pixora.studio import Studio
+
+log = logging.getLogger(__name__)
+
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+
+
+def studio_error(exc: BaseException) -> tuple[str, str] | None:
+    """`(code, message)` for an error the client caused, or None for anything else."""
+    if isinstance(exc, TaskNotFound):
+        return "task_not_found", str(exc)
+    if isinstance(exc, StudioError):
+        return exc.code, str(exc)
+    return None
+
+
+class TaskRunner:
+    """Background Studio calls that outlive the socket that started them."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def spawn(
+        self,
+        call: Coroutine[Any, Any, None],
+        on_error: Callable[[str, str], Awaitable[None]],
+    ) -> asyncio.Task[None]:
+        """Run `call`; a failure is reported as `on_error(code, message)`."""
+
+        async def run() -> None:
+            try:
+                await call
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                known = studio_error(exc)
+                if known is None:
+                    log.exception("studio call failed")
+                    known = ("internal_error", f"{type(exc).__name__}: {exc}")
+                await on_error(*known)
+
+        task = asyncio.create_task(run())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def close(self) -> None:
+        """Cancel every running call and wait for them to end."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class Connection:
+    """One authenticated socket: its sends, its watched tasks and its message handlers."""
+
+    def __init__(self, ws: WebSocket, studio: Studio, runner: TaskRunner, user_id: str) -> None:
+        self.ws = ws
+        self.studio = studio
+        self.runner = runner
+        self.user_id = user_id
+        self._send_lock = asyncio.Lock()
+        self._relays: dict[str, asyncio.Task[None]] = {}
+        self._open = True
+
+    async def send(self, message: dict[str, Any]) -> None:
+        """Send one JSON message; a closed socket makes this a no-op."""
+        if not self._open:
+            return
+        async with self._send_lock:
+            try:
+                await self.ws.send_text(json.dumps(message, default=str))
+            except (WebSocketDisconnect, RuntimeError, OSError):
+                self._open = False
+
+    async def error(self, code: str, message: str, task_id: str | None = None) -> None:
+        await self.send(error_message(code, message, task_id))
+
+    async def watch(self, task_id: str, after: int) -> None:
+        """Relay the task's events with id greater than `after`, replayed then followed.
+
+        Watching a task again restarts its relay from the new `after`.
+        """
+        await self._stop_relay(task_id)
+        self._relays[task_id] = asyncio.create_task(self._relay(task_id, after))
+
+    async def _relay(self, task_id: str, after: int) -> None:
+        async for event in self.studio.events.follow(task_id, after):
+            await self.send(event.model_dump(mode="json"))
+            if not self._open:
+                return
+
+    async def _stop_relay(self, task_id: str) -> None:
+        relay = self._relays.pop(task_id, None)
+        if relay is not None:
+            relay.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relay
+
+    async def close(self) -> None:
+        self._open = False
+        for task_id in list(self._relays):
+            await self._stop_relay(task_id)
+
+    async def _own(self, task_id: str) -> None:
+        """Check the user may use the task, and watch it (from now) if not watched yet."""
+        await self.studio.get_task(task_id, self.user_id)
+        if task_id not in self._relays:
+            await self.watch(task_id, await self.studio.events.last_id(task_id))
+
+    async def _new_task(self) -> str:
+        ctx = await self.studio.create_task(self.user_id)
+        await self.send(
+            direct("task_created", ctx.task_id, {"task": ctx.model_dump(mode="json")})
+        )
+        await self.watch(ctx.task_id, 0)
+        return ctx.task_id
+
+    def _background(self, task_id: str, call: Coroutine[Any, Any, None]) -> None:
+        async def report(code: str, message: str) -> None:
+            await self.error(code, message, task_id)
+
+        self.runner.spawn(call, report)
+
+    async def handle(self, msg: ClientMessage) -> None:
+        """Act on one parsed client message."""
+        if isinstance(msg, Ping):
+            await self.send(direct("pong"))
+        elif isinstance(msg, Resume):
+            await self.studio.get_task(msg.task_id, self.user_id)
+            await self.watch(msg.task_id, msg.last_event_id)
+        elif isinstance(msg, ChatMessage):
+            task_id = msg.task_id or await self._new_task()
+            await self._own(task_id)
+            self._background(task_id, self.studio.chat(task_id, self.user_id, msg.message))
+        elif isinstance(msg, Command):
+            task_id = msg.task_id or await self._new_task()
+            await self._own(task_id)
+            self._background(task_id, self._command(task_id, msg))
+        elif isinstance(msg, Approve):
+            await self._own(msg.task_id)
+            self._background(
+                msg.task_id, self.studio.approve(msg.task_id, self.user_id, msg.approved)
+            )
+        elif isinstance(msg, Cancel):
+            await self._own(msg.task_id)
+            self._background(msg.task_id, self.studio.cancel(msg.task_id, self.user_id))
+
+    async def _command(self, task_id: str, msg: Command) -> None:
+        result = await self.studio.command(task_id, self.user_id, msg.command, msg.params)
+        await self.send(
+            direct("command_result", task_id, {"command": msg.command, "result": result})
+        )
+
+
+async def _receive_text(ws: WebSocket) -> str | bytes | None:
+    """The next frame's payload, or None when the client has gone."""
+    message = await ws.receive()
+    if message["type"] == "websocket.disconnect":
+        return None
+    text = message.get("text")
+    return text if text is not None else message.get("bytes", b"")
+
+
+async def chat_socket(ws: WebSocket) -> None:
+    """The `/api/chat/ws` endpoint. Query: `token` (required), `task_id` and `last_event_id`
+    (optional: watch that task from the start, as `resume` does).
+
+    Closes with 4401 for a missing or invalid token, 4403 when `task_id` belongs to another
+    user and 4404 when it does not exist.
+    """
+    studio: Studio = ws.app.state.studio
+    runner: TaskRunner = ws.app.state.runner
+    await ws.accept()
+    try:
+        user_id = authenticate(studio.settings, ws)
+    except AuthError as err:
+        await ws.close(CLOSE_UNAUTHORIZED, reason=str(err)[:120])
+        return
+    conn = Connection(ws, studio, runner, user_id)
+    try:
+        if not await _watch_from_query(conn):
+            return
+        while (raw := await _receive_text(ws)) is not None:
+            await _dispatch(conn, raw)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        await conn.close()
+        if ws.client_state == WebSocketState.CONNECTED:
+            with contextlib.suppress(RuntimeError, OSError):
+                await ws.close()
+
+
+async def _watch_from_query(conn: Connection) -> bool:
+    task_id = conn.ws.query_params.get("task_id")
+    if not task_id:
+        return True
+    try:
+        after = int(conn.ws.query_params.get("last_event_id") or 0)
+        await conn.studio.get_task(task_id, conn.user_id)
+    except ValueError:
+        await conn.ws.close(1008, reason="last_event_id must be an integer")
+        return False
+    except Forbidden:
+        await conn.ws.close(CLOSE_FORBIDDEN, reason="forbidden")
+        return False
+    except TaskNotFound:
+        await conn.ws.close(CLOSE_NOT_FOUND, reason="task_not_found")
+        return False
+    await conn.watch(task_id, max(after, 0))
+    return True
+
+
+async def _dispatch(conn: Connection, raw: str | bytes) -> None:
+    try:
+        msg = parse_frame(raw)
+    except ProtocolError as err:
+        await conn.error(err.code, err.message, err.task_id)
+        return
+    try:
+        await conn.handle(msg)
+    except (StudioError, TaskNotFound) as exc:
+        code, message = studio_error(exc) or ("internal_error", str(exc))
+        await conn.error(code, message, getattr(msg, "task_id", None))

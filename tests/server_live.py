@@ -1,0 +1,101 @@
+"""Helpers for server tests: a real uvicorn server on a free loopback port, tokens, and a
+WebSocket client that collects events."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import socket
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import uvicorn
+from websockets.asyncio.client import ClientConnection, connect
+
+from pixora.config import Settings
+from pixora.server.app import create_app, server_config
+from pixora.server.auth import issue_token
+from pixora.studio import Studio
+
+
+@contextlib.asynccontextmanager
+async def live_server(studio: Studio) -> AsyncIterator[str]:
+    """Serve `studio` with uvicorn on 127.0.0.1 and a free port; yield `host:port`."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = server_config(create_app(studio), "127.0.0.1", port)
+    config.log_level = "warning"
+    server = uvicorn.Server(config)
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        for _ in range(500):
+            if server.started or task.done():
+                break
+            await asyncio.sleep(0.01)
+        assert server.started, "server did not start"
+        yield f"127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 30)
+        sock.close()
+
+
+def token_for(settings: Settings, user_id: str) -> str:
+    return issue_token(settings, user_id)
+
+
+class Client:
+    """A chat WebSocket client that keeps every message it receives."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.received: list[dict[str, Any]] = []
+
+    async def send(self, message: dict[str, Any] | str | bytes) -> None:
+        """Send a dict as JSON text, a str as text and bytes as a binary frame."""
+        await self.ws.send(message if isinstance(message, str | bytes) else json.dumps(message))
+
+    async def recv(self, timeout: float = 30.0) -> dict[str, Any]:
+        message = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+        self.received.append(message)
+        return message
+
+    async def until(
+        self, match: Callable[[dict[str, Any]], bool], timeout: float = 60.0
+    ) -> dict[str, Any]:
+        """Receive until a message satisfies `match`; return it."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                seen = [m["type"] for m in self.received[-20:]]
+                raise TimeoutError(f"no matching message; last seen: {seen}")
+            message = await self.recv(left)
+            if match(message):
+                return message
+
+    def events(self, task_id: str) -> list[dict[str, Any]]:
+        """Stream events (those with an id) received for `task_id`."""
+        return [m for m in self.received if m["id"] is not None and m["task_id"] == task_id]
+
+
+@contextlib.asynccontextmanager
+async def client(address: str, token: str, query: str = "") -> AsyncIterator[Client]:
+    url = f"ws://{address}/api/chat/ws?token={token}{query}"
+    async with connect(url, max_size=None) as ws:
+        yield Client(ws)
+
+
+def of_type(kind: str, **data: Any) -> Callable[[dict[str, Any]], bool]:
+    """A matcher for messages of `kind` whose data has the given items."""
+
+    def match(message: dict[str, Any]) -> bool:
+        return message["type"] == kind and all(
+            message.get("data", {}).get(k) == v for k, v in data.items()
+        )
+
+    return match

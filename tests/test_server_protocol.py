@@ -1,0 +1,142 @@
+"""Client frame validation: parse errors, and bad input over a live socket changing nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+
+import pytest
+import redis.asyncio as aioredis
+from server_live import client, live_server
+
+from pixora.config import Settings
+from pixora.server.auth import issue_token
+from pixora.server.protocol import (
+    MAX_FRAME_BYTES,
+    Approve,
+    ChatMessage,
+    Command,
+    Ping,
+    ProtocolError,
+    Resume,
+    parse_frame,
+)
+from pixora.studio import Studio
+
+
+def test_seed_and_typed_forms_parse() -> None:
+    seed = parse_frame('{"message": "a video about tides", "task_id": "abc"}')
+    assert seed == ChatMessage(message="a video about tides", task_id="abc")
+    assert parse_frame(b'{"type": "ping"}') == Ping(type="ping")
+    cmd = parse_frame(
+        json.dumps({"type": "command", "command": "generate_scene_breakdown",
+                    "params": {"prompt": "tides", "duration": 15}})
+    )
+    assert isinstance(cmd, Command) and cmd.params["duration"] == 15 and cmd.task_id is None
+    assert parse_frame('{"type": "approve", "task_id": "t1"}') == Approve(
+        type="approve", task_id="t1", approved=True
+    )
+    assert parse_frame('{"type": "resume", "task_id": "t1", "last_event_id": 7}') == Resume(
+        type="resume", task_id="t1", last_event_id=7
+    )
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        ("{not json", "bad_json"),
+        (b"\xff\xfe", "bad_json"),
+        ("[1, 2]", "bad_json"),
+        ('"text"', "bad_json"),
+        ('{"type": "dance"}', "unknown_type"),
+        ('{"type": 5}', "unknown_type"),
+        ('{"task_id": "t"}', "missing_field"),
+        ('{"type": "chat_message"}', "missing_field"),
+        ('{"type": "approve"}', "missing_field"),
+        ('{"type": "command", "task_id": "t"}', "missing_field"),
+        ('{"type": "resume", "task_id": "t", "last_event_id": -1}', "invalid_request"),
+        ('{"type": "approve", "task_id": "t", "approved": "maybe"}', "invalid_request"),
+        ('{"type": "chat_message", "message": ""}', "invalid_request"),
+        ('{"type": "command", "command": "x", "params": [1]}', "invalid_request"),
+    ],
+)
+def test_bad_frames_have_codes(frame: str | bytes, code: str) -> None:
+    with pytest.raises(ProtocolError) as err:
+        parse_frame(frame)
+    assert err.value.code == code
+
+
+def test_frame_size_limit() -> None:
+    body = '{"message": "' + "x" * (MAX_FRAME_BYTES - 20) + '"}'
+    assert len(body.encode()) <= MAX_FRAME_BYTES
+    assert isinstance(parse_frame(body), ChatMessage)
+    with pytest.raises(ProtocolError) as err:
+        parse_frame('{"message": "' + "é" * (MAX_FRAME_BYTES // 2) + '"}')
+    assert err.value.code == "frame_too_large"
+
+
+@pytest.fixture
+async def studio(settings: Settings, redis: aioredis.Redis) -> AsyncIterator[Studio]:
+    opened = await Studio.open(settings)
+    yield opened
+    await opened.close()
+
+
+async def _snapshot(url: str) -> dict[bytes, bytes]:
+    raw = aioredis.from_url(url)
+    try:
+        return {key: await raw.dump(key) for key in sorted(await raw.keys("*"))}
+    finally:
+        await raw.aclose()
+
+
+async def test_bad_input_changes_nothing(
+    settings: Settings, studio: Studio, redis_server_url: str
+) -> None:
+    task = await studio.create_task("alice")
+    other = await studio.create_task("bob")
+    token = issue_token(settings, "alice")
+    big = json.dumps({"type": "chat_message", "task_id": task.task_id,
+                      "message": "x" * (MAX_FRAME_BYTES + 1)})
+    cases: list[tuple[str | bytes, str]] = [
+        ("{oops", "bad_json"),
+        (b"\x00\x01binary", "bad_json"),
+        ("42", "bad_json"),
+        ('{"type": "teleport"}', "unknown_type"),
+        (json.dumps({"type": "approve"}), "missing_field"),
+        (json.dumps({"type": "chat_message", "task_id": task.task_id}), "missing_field"),
+        (big, "frame_too_large"),
+        (json.dumps({"type": "resume", "task_id": "no-such-task", "last_event_id": 0}),
+         "task_not_found"),
+        (json.dumps({"message": "hello", "task_id": "no-such-task"}), "task_not_found"),
+        (json.dumps({"type": "approve", "task_id": "no-such-task"}), "task_not_found"),
+        (json.dumps({"type": "cancel", "task_id": other.task_id}), "forbidden"),
+        (json.dumps({"type": "chat_message", "task_id": other.task_id, "message": "hi"}),
+         "forbidden"),
+    ]
+    before = await _snapshot(redis_server_url)
+    async with live_server(studio) as address, client(address, token) as c:
+        for frame, code in cases:
+            await c.send(frame)
+            reply = await c.recv()
+            assert reply["type"] == "error", frame
+            assert reply["id"] is None
+            assert reply["data"]["code"] == code, (frame, reply)
+            assert reply["data"]["message"]
+        await c.send({"type": "ping"})
+        pong = await c.recv()
+        assert pong["type"] == "pong" and pong["id"] is None
+    assert await _snapshot(redis_server_url) == before
+
+
+async def test_invalid_command_reports_invalid_request(
+    settings: Settings, studio: Studio
+) -> None:
+    task = await studio.create_task("alice")
+    token = issue_token(settings, "alice")
+    async with live_server(studio) as address, client(address, token) as c:
+        await c.send({"type": "command", "task_id": task.task_id, "command": "launch_rocket",
+                      "params": {}})
+        reply = await c.until(lambda m: m["type"] == "error", timeout=20)
+        assert reply["data"]["code"] == "invalid_request"
+        assert reply["task_id"] == task.task_id
