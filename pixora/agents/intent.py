@@ -1,0 +1,155 @@
+"""What a user's chat message asks for, read with rules (the offline director's understanding).
+
+Understood: create (subject, duration, style, platform or aspect, mood), approve, edit scene N
+(script, visual or both), regenerate scene N, voice changes, music changes, characters,
+status, cancel and help. Everything else is `other`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+IntentKind = Literal[
+    "create", "approve", "reject", "edit", "regenerate", "voice", "music", "character",
+    "status", "cancel", "help", "other",
+]
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: IntentKind
+    text: str
+    scene: int | None = None
+    update_type: Literal["script", "visual", "both"] = "both"
+    content: str = ""
+    params: dict[str, object] = field(default_factory=dict)
+
+
+_SCENE = re.compile(r"\bscene\s*#?\s*(\d{1,4})\b", re.I)
+_QUOTED = re.compile(r"[\"“”']([^\"“”']{2,})[\"“”']")
+_APPROVE = re.compile(
+    r"^\s*(yes|yep|yeah|ok(ay)?|sure|approve[sd]?|approval|looks? (good|great)|lgtm|go( ahead)?"
+    r"|generate|render|make it|do it|sounds good|perfect|great|ship it|start)\b"
+    r"|\bapprove\b|\bgenerate (the |my )?video\b|\bstart (the )?generation\b", re.I,
+)
+_REJECT = re.compile(r"^\s*(no|nope|don't|do not|reject)\b", re.I)
+_CANCEL = re.compile(r"\b(cancel|abort|stop (the )?(generation|render|it))\b", re.I)
+_STATUS = re.compile(
+    r"\b(status|progress|how long|how far|done yet|is it (ready|done)|eta)\b", re.I
+)
+_HELP = re.compile(r"^\s*(help|\?|what can you do|how does this work)\b", re.I)
+_REGEN = re.compile(r"\b(regenerate|redo|remake|re-do|another take|try again on)\b", re.I)
+_VOICE = re.compile(
+    r"\b(voice|narrator|narration speed|speak|speaking|slower|faster|warmer|brighter)\b", re.I
+)
+_MUSIC = re.compile(r"\b(music|soundtrack|score|song|background track)\b", re.I)
+_CHARACTER = re.compile(
+    r"\b(add|create|introduce|new) (a |the )?character\b|\bcharacter (named|called)\b", re.I
+)
+_CREATE = re.compile(
+    r"\b(video|film|clip|short|reel|story|trailer|explainer|create|make|about)\b", re.I
+)
+_SCRIPT_WORDS = re.compile(
+    r"\b(narration|script|say|says|voice-?over|text|line|words|read)\b", re.I
+)
+_VISUAL_WORDS = re.compile(
+    r"\b(visual|image|picture|look|shot|background|night|sunset|sunrise|dawn|dusk|day(time)?"
+    r"|colou?rs?|colorful|rain|snow|winter|summer|underwater|camera|lighting|closer|wider"
+    r"|dark(er)?|bright(er)?|at|in)\b", re.I,
+)
+
+
+def _content_after_to(text: str) -> str:
+    quoted = _QUOTED.search(text)
+    if quoted:
+        return quoted.group(1).strip()
+    m = re.search(r"\b(?:to|say|says|read|reads)\s*:?\s+(.+)$", text, re.I | re.S)
+    return (m.group(1) if m else text).strip()
+
+
+def _voice_params(text: str) -> dict[str, object]:
+    t = text.lower()
+    params: dict[str, object] = {}
+    if re.search(r"\b(warm|warmer|deeper|softer|calmer|gentler)\b", t):
+        params["tone"] = "warm"
+    elif re.search(r"\b(bright|brighter|crisper|clearer|energetic)\b", t):
+        params["tone"] = "bright"
+    elif re.search(r"\bneutral\b", t):
+        params["tone"] = "neutral"
+    if re.search(r"\bmuch slower\b", t):
+        params["speed"] = 0.75
+    elif re.search(r"\bslower|slow down\b", t):
+        params["speed"] = 0.85
+    elif re.search(r"\bmuch faster\b", t):
+        params["speed"] = 1.3
+    elif re.search(r"\bfaster|speed up|quicker\b", t):
+        params["speed"] = 1.15
+    return params
+
+
+_MUSIC_MOODS = (
+    "calm", "calmer", "epic", "energetic", "upbeat", "dreamy", "mysterious", "dark", "warm",
+    "emotional", "gentle", "peaceful", "intense", "inspiring", "uplifting", "sad", "hopeful",
+)
+_GENRES = (
+    "ambient", "orchestral", "electronic", "acoustic", "lofi", "lo-fi", "piano", "cinematic",
+    "jazz", "rock", "synthwave",
+)
+
+
+def _music_params(text: str) -> dict[str, object]:
+    t = text.lower()
+    mood = next((m for m in _MUSIC_MOODS if re.search(rf"\b{m}\b", t)), "calm")
+    genre = next((g for g in _GENRES if g in t), "ambient")
+    return {"mood": mood, "genre": genre.replace("lo-fi", "lofi")}
+
+
+def _character_params(text: str) -> dict[str, object]:
+    name_m = re.search(r"\b(?:named|called)\s+([A-Z][\w-]+)", text)
+    name = name_m.group(1) if name_m else "Alex"
+    desc_m = re.search(r"\b(?:who is|who's|,)\s+(.+)$", text, re.I)
+    description = (desc_m.group(1) if desc_m else text).strip().rstrip(".")[:300]
+    role_m = re.search(r"\b(protagonist|hero|villain|narrator|sidekick|guide|friend)\b", text, re.I)
+    return {"name": name, "role": role_m.group(1).lower() if role_m else "supporting",
+            "description": description}
+
+
+def classify(message: str, *, has_breakdown: bool) -> Intent:
+    """Read one user message. `has_breakdown` tells a new idea from an edit."""
+    text = message.strip()
+    if not text:
+        return Intent("other", text)
+    if _HELP.search(text):
+        return Intent("help", text)
+    if _CANCEL.search(text):
+        return Intent("cancel", text)
+    scene = _SCENE.search(text)
+    if scene:
+        index = int(scene.group(1))
+        if _REGEN.search(text):
+            return Intent("regenerate", text, scene=index, content=_SCENE.sub("", text).strip())
+        script = bool(_SCRIPT_WORDS.search(text))
+        visual = bool(_VISUAL_WORDS.search(_SCENE.sub("", text)))
+        kind: Literal["script", "visual", "both"] = (
+            "script" if script and not re.search(r"\b(visual|image|picture|look)\b", text, re.I)
+            else "visual" if visual and not script else "both"
+        )
+        content = _content_after_to(text) if kind == "script" else _SCENE.sub("", text).strip()
+        return Intent("edit", text, scene=index, update_type=kind, content=content)
+    if _STATUS.search(text) and has_breakdown:
+        return Intent("status", text)
+    if _CHARACTER.search(text):
+        return Intent("character", text, params=_character_params(text))
+    if has_breakdown and _MUSIC.search(text):
+        return Intent("music", text, params=_music_params(text))
+    if has_breakdown and _VOICE.search(text):
+        return Intent("voice", text, params=_voice_params(text))
+    if has_breakdown and _REJECT.search(text):
+        return Intent("reject", text)
+    if has_breakdown and _APPROVE.search(text):
+        return Intent("approve", text)
+    if _CREATE.search(text) or not has_breakdown:
+        return Intent("create", text)
+    return Intent("other", text)

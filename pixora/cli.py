@@ -1,0 +1,232 @@
+"""`pixora`: create | chat | render | serve | providers | eval."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+from rich.console import Console
+
+from pixora.config import ConfigError, Settings, load_settings
+from pixora.context.models import Breakdown, TaskContext
+from pixora.terminal import EventPrinter
+
+console = Console()
+
+
+class CliError(Exception):
+    """A one-line message for the user; exit code 2."""
+
+
+def _validation_line(err: ValidationError, source: str) -> str:
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    return f"{source}: {where}: {first['msg']}"
+
+
+def load_breakdown(path: Path) -> Breakdown:
+    """Read a breakdown JSON file.
+
+    Raises:
+        CliError: unreadable file, bad JSON, or a field that fails validation (named).
+    """
+    try:
+        data = json.loads(path.read_text())
+    except OSError as err:
+        raise CliError(f"{path}: cannot be read ({err.strerror})") from None
+    except json.JSONDecodeError as err:
+        raise CliError(f"{path}: not valid JSON (line {err.lineno}: {err.msg})") from None
+    try:
+        return Breakdown.model_validate(data)
+    except ValidationError as err:
+        raise CliError(_validation_line(err, str(path))) from None
+
+
+def _publish(video: Path, out: Path) -> Path:
+    """Copy the finished video to `out` atomically (no half-written file at `out`)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.part")
+    shutil.copyfile(video, tmp)
+    os.replace(tmp, out)
+    return out.resolve()
+
+
+async def render(settings: Settings, breakdown_file: Path, out: Path) -> Path:
+    """Render a hand-written breakdown: running this command is its approval."""
+    from pixora.pipeline.generate import Generator
+    from pixora.services import Services
+
+    breakdown = load_breakdown(breakdown_file)
+    base = breakdown_file.parent
+    for scene in breakdown.scenes:
+        if scene.image and not Path(scene.image).is_absolute():
+            scene.image = str((base / scene.image).resolve())
+    svc = Services.open(settings)
+    try:
+        task = TaskContext(user_id="cli", title=breakdown.title, breakdown=breakdown,
+                           approved_version=breakdown.version)
+        await svc.store.create(task)
+        console.print(f"Task [bold]{task.task_id}[/]: {len(breakdown.scenes)} scenes, "
+                      f"{breakdown.total_duration:g} s planned, {breakdown.aspect_ratio}")
+        printer = EventPrinter(svc.events, task.task_id, console)
+        await printer.start()
+        try:
+            video = await Generator(svc, task.task_id).run()
+        except ValueError as err:
+            raise CliError(str(err)) from None
+        finally:
+            await printer.stop()
+        return _publish(svc.storage.local_path(video.key), out)
+    finally:
+        await svc.close()
+
+
+async def create(settings: Settings, args: argparse.Namespace) -> Path | None:
+    from pixora.studio import Studio
+
+    prompt = args.prompt
+    extras = [f"{args.duration} seconds" if args.duration else "",
+              f"style {args.style}" if args.style else "",
+              f"for {args.platform}" if args.platform else "",
+              f"aspect {args.aspect}" if args.aspect else ""]
+    message = " ".join([prompt, *[e for e in extras if e]])
+    studio = await Studio.open(settings)
+    try:
+        console.print(f"[dim]model: {studio.model_label}[/]")
+        task = await studio.create_task(args.user)
+        printer = EventPrinter(studio.events, task.task_id, console)
+        await printer.start()
+        try:
+            await studio.chat(task.task_id, args.user, message)
+            task = await studio.store.load(task.task_id)
+            if task.breakdown is None:
+                return None
+            if not args.yes and not _confirm("Approve this breakdown and generate?"):
+                console.print(f"Not approved. Continue with: pixora chat --task {task.task_id}")
+                return None
+            await studio.approve(task.task_id, args.user)
+            await studio.jobs.wait(task.task_id)
+        finally:
+            await printer.stop()
+        task = await studio.store.load(task.task_id)
+        if not task.videos:
+            raise CliError(task.error or "generation did not finish")
+        path = studio.storage.local_path(task.videos[-1].key)
+        return _publish(path, args.out) if args.out else path.resolve()
+    finally:
+        await studio.close()
+
+
+def _confirm(question: str) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    return console.input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+
+async def chat(settings: Settings, args: argparse.Namespace) -> None:
+    from pixora.studio import Studio
+
+    studio = await Studio.open(settings)
+    try:
+        task = (await studio.get_task(args.task, args.user) if args.task
+                else await studio.create_task(args.user))
+        console.print(f"Task [bold]{task.task_id}[/] (model {studio.model_label}). "
+                      "Type a message; /approve, /status, /quit.")
+        printer = EventPrinter(studio.events, task.task_id, console)
+        await printer.start()
+        try:
+            while True:
+                line = (await asyncio.to_thread(console.input, "[bold cyan]you>[/] ")).strip()
+                if line in ("/quit", "/exit"):
+                    break
+                if not line:
+                    continue
+                printer.approval.clear()
+                if line == "/approve":
+                    await studio.approve(task.task_id, args.user)
+                elif line == "/status":
+                    await studio.chat(task.task_id, args.user, "status")
+                else:
+                    await studio.chat(task.task_id, args.user, line)
+                await asyncio.sleep(0.1)
+                if printer.approval.is_set() and _confirm("Approve and generate?"):
+                    await studio.approve(task.task_id, args.user)
+                if studio.jobs.is_running(task.task_id):
+                    await studio.jobs.wait(task.task_id)
+                    done = await studio.store.load(task.task_id)
+                    if done.videos:
+                        console.print("Video: " + str(studio.storage.local_path(
+                            done.videos[-1].key)))
+        finally:
+            await printer.stop()
+    finally:
+        await studio.close()
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pixora", description="Conversational video studio.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("create", help="make a video from a prompt")
+    c.add_argument("prompt")
+    c.add_argument("--duration", type=int, help="seconds")
+    c.add_argument("--style")
+    g = c.add_mutually_exclusive_group()
+    g.add_argument("--platform", choices=["youtube", "tiktok", "reels", "shorts", "instagram"])
+    g.add_argument("--aspect", choices=["16:9", "9:16", "1:1", "4:5"])
+    c.add_argument("--yes", action="store_true", help="approve the breakdown without asking")
+    c.add_argument("-o", "--out", type=Path, help="copy the MP4 here")
+    c.add_argument("--user", default="cli")
+
+    ch = sub.add_parser("chat", help="an interactive conversation on a task")
+    ch.add_argument("--task")
+    ch.add_argument("--user", default="cli")
+
+    r = sub.add_parser("render", help="render a breakdown JSON file to an MP4")
+    r.add_argument("breakdown", type=Path)
+    r.add_argument("-o", "--out", type=Path, required=True)
+
+    s = sub.add_parser("serve", help="run the web server")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+
+    sub.add_parser("providers", help="show which media provider serves each capability")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        if args.command == "render":
+            console.print(str(asyncio.run(render(settings, args.breakdown, args.out))))
+        elif args.command == "create":
+            path = asyncio.run(create(settings, args))
+            if path:
+                console.print(str(path))
+        elif args.command == "chat":
+            asyncio.run(chat(settings, args))
+        elif args.command == "serve":
+            from pixora.server.app import run_server
+
+            run_server(settings, args.host, args.port)
+        elif args.command == "providers":
+            from pixora.media.registry import print_providers
+
+            print_providers(settings, console)
+    except (CliError, ConfigError) as err:
+        console.print(f"[red]error:[/] {err}", highlight=False)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Generation: from an approved breakdown to a finished video, reusing unchanged work."""

@@ -1,0 +1,67 @@
+"""Background generation runs, one at most per task, in this process."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from pixora.context.models import Stage, TaskContext, VideoVersion
+from pixora.pipeline.generate import GenerationCancelled, Generator
+from pixora.services import Services
+
+log = logging.getLogger(__name__)
+
+
+class Jobs:
+    """Starts, tracks and cancels generation runs as asyncio tasks."""
+
+    def __init__(self, svc: Services) -> None:
+        self.svc = svc
+        self.running: dict[str, asyncio.Task[VideoVersion | None]] = {}
+
+    def is_running(self, task_id: str) -> bool:
+        job = self.running.get(task_id)
+        return job is not None and not job.done()
+
+    def start(self, task_id: str) -> asyncio.Task[VideoVersion | None]:
+        """Start generating `task_id` in the background (or return the run already going)."""
+        if self.is_running(task_id):
+            return self.running[task_id]
+        job = asyncio.create_task(self._run(task_id), name=f"generate:{task_id}")
+        self.running[task_id] = job
+        return job
+
+    async def _run(self, task_id: str) -> VideoVersion | None:
+        try:
+            return await Generator(self.svc, task_id).run()
+        except (GenerationCancelled, asyncio.CancelledError):
+            await self.svc.events.append(
+                task_id, "progress_update",
+                data={"progress": 0, "stage": "cancelled", "message": "Generation cancelled",
+                      "eta_s": None},
+            )
+            return None
+        except Exception:
+            log.exception("generation of task %s failed", task_id)
+            return None
+        finally:
+            self.running.pop(task_id, None)
+
+    async def wait(self, task_id: str) -> VideoVersion | None:
+        job = self.running.get(task_id)
+        return await job if job else None
+
+    async def cancel(self, task_id: str) -> bool:
+        """Mark the task cancelled and stop its run. Returns whether a run was stopped."""
+
+        def fn(ctx: TaskContext) -> None:
+            ctx.stage = Stage.CANCELLED
+            ctx.approved_version = None
+
+        await self.svc.store.update(task_id, fn)
+        job = self.running.get(task_id)
+        if job is None or job.done():
+            return False
+        job.cancel()
+        await asyncio.gather(job, return_exceptions=True)
+        return True

@@ -1,0 +1,246 @@
+"""The Studio: everything a client can do with a task. The server and the CLI call this; it runs
+agent turns, the approval gate and generation, and everything it does reaches clients as events
+on the task's stream."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from agents import RunConfig
+from agents.tool_context import ToolContext
+
+from pixora.agents.context import AgentContext
+from pixora.agents.conversation import Conversation, TurnOutcome
+from pixora.agents.models import breakdown_writer, choose_model, model_factory
+from pixora.agents.roster import build_agents, load_roster
+from pixora.agents.tracing import install_tracing
+from pixora.config import Settings
+from pixora.context.models import Stage, TaskContext
+from pixora.context.store import TaskNotFound
+from pixora.pipeline.jobs import Jobs
+from pixora.services import Services
+from pixora.tools import TOOLS
+
+MAX_MESSAGE_CHARS = 20_000
+
+
+class StudioError(Exception):
+    """A request the Studio refuses; `code` is the protocol's error code."""
+
+    code = "invalid_request"
+
+
+class Forbidden(StudioError):
+    code = "forbidden"
+
+
+class InvalidRequest(StudioError):
+    code = "invalid_request"
+
+
+class Studio:
+    """Open with `await Studio.open(settings)`; close with `await studio.close()`."""
+
+    def __init__(self, svc: Services, model_label: str, conversation: Conversation,
+                 writer: Any) -> None:
+        self.svc = svc
+        self.settings = svc.settings
+        self.store = svc.store
+        self.events = svc.events
+        self.storage = svc.storage
+        self.jobs = Jobs(svc)
+        self.model_label = model_label
+        self.conversation = conversation
+        self._writer = writer
+
+    @classmethod
+    async def open(cls, settings: Settings, *, model: str | None = None) -> Studio:
+        """Connect services, build the agents from agents.yaml, and install tracing.
+
+        Raises:
+            ConfigError: the model setting is unusable.
+            RosterError: agents.yaml is wrong.
+        """
+        choice = choose_model(settings, model)
+        roster = load_roster()
+        agents = build_agents(roster, model_factory(choice, settings))
+        install_tracing(settings.data_dir, upload=choice.kind == "openai"
+                        and settings.openai_api_key is not None
+                        and settings.openai_base_url is None)
+        svc = Services.open(settings)
+        run_config = RunConfig(workflow_name="pixora", tracing_disabled=False)
+        return cls(svc, choice.label, Conversation(agents, roster.start, run_config),
+                   breakdown_writer(choice, settings))
+
+    async def close(self) -> None:
+        for task_id in list(self.jobs.running):
+            job = self.jobs.running.get(task_id)
+            if job:
+                job.cancel()
+        await self.svc.close()
+
+    def _ctx(self, task_id: str, user_id: str) -> AgentContext:
+        return AgentContext(svc=self.svc, jobs=self.jobs, task_id=task_id, user_id=user_id,
+                            write_breakdown=self._writer)
+
+    # -- tasks ---------------------------------------------------------------------------
+
+    async def create_task(self, user_id: str) -> TaskContext:
+        task = await self.store.create(TaskContext(user_id=user_id))
+        await self.events.append(task.task_id, "task_created", data={"user_id": user_id})
+        return task
+
+    async def get_task(self, task_id: str, user_id: str) -> TaskContext:
+        """The task, if `user_id` owns it.
+
+        Raises:
+            TaskNotFound: no such task.
+            Forbidden: another user's task.
+        """
+        task = await self.store.load(task_id)
+        if task.user_id != user_id:
+            raise Forbidden(f"task {task_id} belongs to another user")
+        return task
+
+    async def list_tasks(self, user_id: str) -> list[TaskContext]:
+        return await self.store.list_for_user(user_id)
+
+    async def video_key(self, task_id: str, user_id: str, version: int | None = None) -> str:
+        """Storage key of a finished video (the latest when `version` is None).
+
+        Raises:
+            InvalidRequest: no such version.
+        """
+        task = await self.get_task(task_id, user_id)
+        for video in reversed(task.videos):
+            if version is None or video.version == version:
+                return video.key
+        raise InvalidRequest(
+            f"task {task_id} has no video version {version}" if version
+            else f"task {task_id} has no video yet"
+        )
+
+    # -- conversation ----------------------------------------------------------------------
+
+    async def _guarded(self, task_id: str, body: Any) -> TurnOutcome | None:
+        """Run `body()` as the task's only turn; failures become an `error` event."""
+        lock = self.svc.redis.lock(f"pixora:task:{task_id}:turn", timeout=900,
+                                   blocking_timeout=900)
+        async with lock:
+            try:
+                return await body()
+            except StudioError:
+                raise
+            except Exception as err:
+                await self.events.append(task_id, "error", data={
+                    "code": "agent_error", "message": f"{type(err).__name__}: {err}",
+                })
+                return None
+
+    async def chat(self, task_id: str, user_id: str, message: str) -> TurnOutcome | None:
+        """Run one chat message through the agents; output arrives as events.
+
+        Raises:
+            InvalidRequest: empty or over-long message.
+            TaskNotFound / Forbidden: see `get_task`.
+        """
+        text = message.strip()
+        if not text:
+            raise InvalidRequest("the message is empty")
+        if len(text) > MAX_MESSAGE_CHARS:
+            raise InvalidRequest(f"the message is over {MAX_MESSAGE_CHARS} characters")
+        await self.get_task(task_id, user_id)
+        ctx = self._ctx(task_id, user_id)
+
+        async def body() -> TurnOutcome:
+            if await self.conversation.has_pending(ctx):
+                # A new message while approval is pending withdraws the pending run.
+                await self.conversation.resume(ctx, approved=False)
+            return await self.conversation.turn(ctx, text)
+
+        return await self._guarded(task_id, body)
+
+    async def approve(self, task_id: str, user_id: str, approved: bool = True) -> None:
+        """The user's answer to the approval gate. Approving records the current breakdown
+        version as approved and starts generation (resuming a paused run if there is one).
+
+        Raises:
+            InvalidRequest: there is no breakdown to approve.
+        """
+        task = await self.get_task(task_id, user_id)
+        if task.breakdown is None:
+            raise InvalidRequest("there is no scene breakdown to approve yet")
+        ctx = self._ctx(task_id, user_id)
+
+        async def body() -> TurnOutcome | None:
+            if approved:
+                version = task.breakdown.version  # type: ignore[union-attr]
+
+                def fn(t: TaskContext) -> None:
+                    if t.breakdown is None or t.breakdown.version != version:
+                        raise InvalidRequest("the breakdown changed; review it again")
+                    t.approved_version = version
+                    if t.stage == Stage.CANCELLED:
+                        t.stage = Stage.AWAITING_APPROVAL
+
+                await self.store.update(task_id, fn)
+            if await self.conversation.has_pending(ctx):
+                return await self.conversation.resume(ctx, approved)
+            if approved:
+                return await self.conversation.turn(ctx, "Approved. Generate the video.")
+            return None
+
+        await self._guarded(task_id, body)
+
+    async def cancel(self, task_id: str, user_id: str) -> bool:
+        """Stop generation and withdraw approval. Returns whether a run was stopped."""
+        await self.get_task(task_id, user_id)
+        stopped = await self.jobs.cancel(task_id)
+        await self.svc.redis.delete(f"pixora:task:{task_id}:pending_run")
+        await self.events.append(task_id, "progress_update", data={
+            "progress": 0, "stage": "cancelled", "eta_s": None,
+            "message": "Cancelled" + (" while generating" if stopped else ""),
+        })
+        return stopped
+
+    async def command(self, task_id: str, user_id: str, command: str,
+                      params: dict[str, Any]) -> dict[str, Any]:
+        """Run one tool directly, without the model (e.g. `generate_scene_breakdown`).
+
+        The approval gate still holds: generation tools refuse an unapproved breakdown.
+
+        Raises:
+            InvalidRequest: unknown command or parameters that do not fit it.
+        """
+        await self.get_task(task_id, user_id)
+        name = command if command in TOOLS else f"{command}_tool"
+        tool = TOOLS.get(name)
+        if tool is None:
+            raise InvalidRequest(f"unknown command {command!r}; known: "
+                                 + ", ".join(sorted(t.removesuffix("_tool") for t in TOOLS)))
+        if not isinstance(params, dict):
+            raise InvalidRequest("params must be an object")
+        ctx = self._ctx(task_id, user_id)
+        args = json.dumps(params)
+        call_id = f"cmd_{uuid.uuid4().hex[:12]}"
+        await self.events.append(task_id, "tool_call", data={"tool": name, "parameters": params,
+                                                              "agent": "user"})
+        raw = await tool.on_invoke_tool(
+            ToolContext(context=ctx, tool_name=name, tool_call_id=call_id, tool_arguments=args),
+            args,
+        )
+        try:
+            output = json.loads(raw) if isinstance(raw, str) else raw
+        except json.JSONDecodeError:
+            output = {"status": "error", "message": str(raw)}
+        await self.events.append(task_id, "tool_result", data={"tool": name, "output": output,
+                                                                "agent": "user"})
+        if isinstance(output, dict) and output.get("status") == "error" and \
+                "Invalid JSON" in str(output.get("message", "")):
+            raise InvalidRequest(str(output["message"]))
+        return output if isinstance(output, dict) else {"status": "ok", "output": output}
+
+
+__all__ = ["Forbidden", "InvalidRequest", "Studio", "StudioError", "TaskNotFound"]
