@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import socket
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -99,3 +101,39 @@ def of_type(kind: str, **data: Any) -> Callable[[dict[str, Any]], bool]:
         )
 
     return match
+
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "protocol.md"
+_BLOCK = re.compile(r"^```json (client|server):(\w+)\n(.*?)\n```$", re.MULTILINE | re.DOTALL)
+DIRECT_ONLY = {"pong", "command_result"}
+
+
+def doc_examples(side: str) -> dict[str, list[dict[str, Any]]]:
+    """The `client:TYPE` or `server:TYPE` example blocks of docs/protocol.md, by type."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for block_side, kind, body in _BLOCK.findall(DOC.read_text()):
+        if block_side == side:
+            found.setdefault(kind, []).append(json.loads(body))
+    return found
+
+
+def doc_violations(messages: list[dict[str, Any]]) -> list[str]:
+    """How each server message departs from docs/protocol.md (empty when all conform)."""
+    documented = doc_examples("server")
+    problems = []
+    for m in messages:
+        examples = documented.get(m.get("type", ""))
+        if not examples:
+            problems.append(f"type {m.get('type')!r} is not documented")
+            continue
+        if set(m) != set(examples[0]):
+            problems.append(f"{m['type']}: fields {sorted(m)} != {sorted(examples[0])}")
+        allowed = set().union(*(e["data"] for e in examples))
+        extra = set(m.get("data", {})) - allowed
+        if extra:
+            problems.append(f"{m['type']}: undocumented data fields {sorted(extra)}")
+        if m["type"] in DIRECT_ONLY and m["id"] is not None:
+            problems.append(f"{m['type']}: a direct message has id {m['id']}")
+        if m["type"] not in DIRECT_ONLY | {"error"} and not isinstance(m["id"], int):
+            problems.append(f"{m['type']}: a stream event has id {m['id']!r}")
+    return sorted(set(problems))

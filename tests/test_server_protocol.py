@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio as aioredis
-from server_live import client, live_server
+from server_live import client, doc_examples, doc_violations, live_server
 
 from pixora.config import Settings
 from pixora.server.auth import issue_token
@@ -140,3 +140,21 @@ async def test_invalid_command_reports_invalid_request(
         reply = await c.until(lambda m: m["type"] == "error", timeout=20)
         assert reply["data"]["code"] == "invalid_request"
         assert reply["task_id"] == task.task_id
+
+
+def test_documented_client_messages_parse() -> None:
+    examples = doc_examples("client")
+    assert set(examples) == {"chat_message", "command", "approve", "cancel", "ping", "resume"}
+    for kind, bodies in examples.items():
+        for body in bodies:
+            assert parse_frame(json.dumps(body)).type == kind
+
+
+def test_doc_check_catches_departures() -> None:
+    good = {"id": None, "type": "pong", "task_id": None, "content": None, "data": {}, "ts": 1.0}
+    assert doc_violations([good]) == []
+    assert doc_violations([{**good, "type": "teleported"}])
+    assert doc_violations([{**good, "extra": 1}])
+    assert doc_violations([{**good, "type": "progress_update", "id": 3,
+                            "data": {"progress": 5, "surprise": True}}])
+    assert doc_violations([{**good, "id": 4}])

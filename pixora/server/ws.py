@@ -53,6 +53,11 @@ def studio_error(exc: BaseException) -> tuple[str, str] | None:
     return None
 
 
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("event relay failed", exc_info=task.exception())
+
+
 class TaskRunner:
     """Background Studio calls that outlive the socket that started them."""
 
@@ -61,7 +66,7 @@ class TaskRunner:
 
     def spawn(
         self,
-        call: Coroutine[Any, Any, None],
+        call: Coroutine[Any, Any, object],
         on_error: Callable[[str, str], Awaitable[None]],
     ) -> asyncio.Task[None]:
         """Run `call`; a failure is reported as `on_error(code, message)`."""
@@ -122,7 +127,9 @@ class Connection:
         Watching a task again restarts its relay from the new `after`.
         """
         await self._stop_relay(task_id)
-        self._relays[task_id] = asyncio.create_task(self._relay(task_id, after))
+        relay = asyncio.create_task(self._relay(task_id, after))
+        relay.add_done_callback(_log_failure)
+        self._relays[task_id] = relay
 
     async def _relay(self, task_id: str, after: int) -> None:
         async for event in self.studio.events.follow(task_id, after):
@@ -149,14 +156,12 @@ class Connection:
             await self.watch(task_id, await self.studio.events.last_id(task_id))
 
     async def _new_task(self) -> str:
+        """Create a task and watch it from its first event (`task_created`)."""
         ctx = await self.studio.create_task(self.user_id)
-        await self.send(
-            direct("task_created", ctx.task_id, {"task": ctx.model_dump(mode="json")})
-        )
         await self.watch(ctx.task_id, 0)
         return ctx.task_id
 
-    def _background(self, task_id: str, call: Coroutine[Any, Any, None]) -> None:
+    def _background(self, task_id: str, call: Coroutine[Any, Any, object]) -> None:
         async def report(code: str, message: str) -> None:
             await self.error(code, message, task_id)
 

@@ -155,8 +155,7 @@ function onEvent(ev) {
     state.lastId.set(ev.task_id, ev.id);
   }
   if (ev.type === "task_created") {
-    state.taskId = ev.task_id;
-    state.lastId.set(ev.task_id, 0);
+    if (!state.taskId) state.taskId = ev.task_id;
     refreshTasks();
     return;
   }
@@ -202,7 +201,8 @@ const HANDLERS = {
     const chip = pending && pending.shift();
     if (chip) {
       chip.classList.remove("pending");
-      chip.classList.add(ev.data.ok === false ? "failed" : "done");
+      const out = ev.data.output;
+      chip.classList.add(out && out.status === "error" ? "failed" : "done");
     }
   },
   handoff(ev) {
@@ -221,7 +221,6 @@ const HANDLERS = {
     const bd = ev.data.breakdown;
     if (bd) renderBreakdown(bd);
     $("approve").disabled = false;
-    $("approve").dataset.version = ev.data.version || "";
     addNote("Review the scene breakdown, then approve to render.", "approval");
   },
   progress_update(ev) {
