@@ -38,6 +38,7 @@ SEEK_MARGIN_S = 0.5
 FINAL_FADE_S = 1.5
 MUSIC_CROSSFADE_S = 1.0
 TRUE_PEAK_DBTP = -1.0
+METER_FLUSH_S = 3.0
 LOUDNESS_RANGE_LU = 20.0
 AUDIO_RATE_HZ = 48_000
 AUDIO_BITRATE = "192k"
@@ -88,7 +89,7 @@ class MusicInput:
 @dataclass(frozen=True)
 class ComposeResult:
     """What `Composer.compose` produced. Times in seconds, loudness in LUFS (integrated, as
-    measured by `loudnorm` on the output; None for a silent video)."""
+    measured with the ebur128 filter on the soundtrack; None for a silent video)."""
 
     out: Path
     thumbnail: Path
@@ -429,7 +430,7 @@ class Composer:
         if voices and beds:
             graph.append("[voice]asplit=2[vmix][vkey]")
             graph.append(
-                "[music][vkey]sidechaincompress=threshold=0.02:ratio=8:attack=20:release=400"
+                "[music][vkey]sidechaincompress=threshold=0.01:ratio=20:attack=20:release=350"
                 "[ducked]"
             )
             graph.append(f"[ducked][vmix]amix=inputs=2:normalize=0,{ending}[mix]")
@@ -437,12 +438,15 @@ class Composer:
             graph.append(f"[{'voice' if voices else 'music'}]{ending}[mix]")
 
         # Pass 1: render the mix once and measure it (EBU R128 integrated, range, true peak).
+        # Meters only count complete 400 ms blocks; trailing silence (below the -70 LUFS gate)
+        # lets them take in the real ending.
+        flush = f"apad=pad_dur={METER_FLUSH_S}"
         target = (
             f"loudnorm=I={self.loudness_lufs}:TP={TRUE_PEAK_DBTP}:LRA={LOUDNESS_RANGE_LU}"
         )
         mix = work / "mix.wav"
         graph[-1] = graph[-1].removesuffix("[mix]") + ",asplit=2[mix][meas]"
-        graph.append(f"[meas]{target}:print_format=json[measured]")
+        graph.append(f"[meas]{flush},{target}:print_format=json[measured]")
         log = await run_ffmpeg_stderr(
             "-y", *inputs, "-filter_complex", ";".join(graph),
             "-map", "[mix]", "-c:a", "pcm_f32le", str(mix),
@@ -452,17 +456,21 @@ class Composer:
         if m["input_i"] == "-inf":
             await run_ffmpeg("-i", mix, *_aac_args(), work / "audio.m4a")
             return None
-        # Pass 2: apply the measured values, linear gain where the true peak allows.
+        # Pass 2: apply the measured values (linear gain where the true peak allows), encode,
+        # and meter the result with the ebur128 filter.
         second = (
-            f"{target}:measured_I={m['input_i']}:measured_TP={m['input_tp']}"
+            f"[0:a]{target}:measured_I={m['input_i']}:measured_TP={m['input_tp']}"
             f":measured_LRA={m['input_lra']}:measured_thresh={m['input_thresh']}"
-            f":offset={m['target_offset']}:linear=true:print_format=json,"
-            f"aresample={AUDIO_RATE_HZ}"
+            f":offset={m['target_offset']}:linear=true,"
+            f"aresample={AUDIO_RATE_HZ},asplit=2[out][check];"
+            f"[check]{flush},ebur128[checked]"
         )
         log = await run_ffmpeg_stderr(
-            "-y", "-i", str(mix), "-af", second, *_aac_args(), str(work / "audio.m4a")
+            "-y", "-i", str(mix), "-filter_complex", second,
+            "-map", "[out]", *_aac_args(), str(work / "audio.m4a"),
+            "-map", "[checked]", "-f", "null", "-",
         )
-        return float(_loudnorm_stats(log)["output_i"])
+        return _integrated_lufs(log)
 
     async def _mux(self, pieces: list[_Piece], audio: Path, out: Path, work: Path) -> None:
         """Join the pieces by stream copy with the soundtrack into `out`, atomically."""
@@ -543,6 +551,14 @@ def _key(recipe: dict[str, object]) -> str:
 
 def _concat_quote(path: Path) -> str:
     return str(path).replace("'", "'\\''")
+
+
+def _integrated_lufs(log: str) -> float:
+    """Integrated loudness (LUFS) from the ebur128 filter's summary."""
+    found = re.findall(r"I:\s+(-?[\d.]+|-inf) LUFS", log)
+    if not found:
+        raise FFmpegError("ebur128 printed no summary")
+    return float(found[-1])
 
 
 def _loudnorm_stats(log: str) -> dict[str, str]:

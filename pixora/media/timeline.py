@@ -158,7 +158,7 @@ def plan_scene_durations(
         if narr <= 0:
             return structural[i]
         seconds = lead_s + narr / speed + tail_s
-        return max(structural[i], math.ceil(seconds * fps - 1e-9) + o_frames[i])
+        return max(structural[i], math.ceil(seconds * fps - 1e-6) + o_frames[i])
 
     frames = [max(to_frames(planned[i], fps), need(i, 1.0)) for i in range(n)]
     if target_total_s is not None and n:
