@@ -167,7 +167,9 @@ class RetryPolicy:
         )
 
     def wait(self, state: RetryCallState) -> float:
-        backoff = wait_exponential_jitter(initial=self.base_s, max=self.max_s)(state)
+        backoff = wait_exponential_jitter(
+            multiplier=self.base_s, max=self.max_s, jitter=self.base_s
+        )(state)
         exc = state.outcome.exception() if state.outcome else None
         hint = getattr(exc, "retry_after_s", None)
         return max(backoff, min(hint, MAX_RETRY_AFTER_S)) if hint is not None else backoff
