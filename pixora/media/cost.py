@@ -52,9 +52,9 @@ def openai_image_size(width: int, height: int) -> str:
 
 
 def flux_size(width: int, height: int) -> tuple[int, int]:
-    """The FLUX render size: the frame's aspect ratio at about one megapixel, multiples of 16."""
-    scale = math.sqrt(1_048_576 / (width * height))
-    return (max(16, round(width * scale / 16) * 16), max(16, round(height * scale / 16) * 16))
+    """The FLUX render size: the frame's aspect ratio within one megapixel, multiples of 16."""
+    scale = math.sqrt(1_000_000 / (width * height))
+    return (max(16, int(width * scale) // 16 * 16), max(16, int(height * scale) // 16 * 16))
 
 
 def estimate_cost_usd(provider: str, capability: Capability, req: Request) -> float:

@@ -51,6 +51,11 @@ class FalServer(WireServer):
         self.jobs: dict[str, dict] = {}
         self._ids = itertools.count(1)
         self._uploads: dict[str, str] = {}
+        self._next_result: dict | None = None
+
+    def override_next_result(self, result: dict) -> None:
+        """The next submitted job completes with `result` instead of the app's output."""
+        self._next_result = result
 
     def route(self, req: WireRequest) -> Reply:
         if req.path.startswith("/files/"):
@@ -123,6 +128,8 @@ class FalServer(WireServer):
                                 "content_type": "audio/mpeg"}, "timestamps": None}
         else:
             return Reply(404, {"detail": f"Application {app!r} not found"})
+        if self._next_result is not None:
+            result, self._next_result = self._next_result, None
         base = f"https://queue.fal.run/{owner}/{alias}/requests/{rid}"
         self.jobs[rid] = {"app": app, "args": json.loads(json.dumps(args)), "result": result,
                           "polls": 0, "response_url": base}

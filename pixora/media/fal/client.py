@@ -40,15 +40,23 @@ log = logging.getLogger("pixora.media.fal")
 
 
 class _FalTransport(httpx.AsyncBaseTransport):
-    """Routes fal's hosts to `base_url` (if given) and raises `TransientError` on
+    """Routes fal's hosts to `base_url` (if given), caps every timeout at `timeout_s` (the
+    SDK polls status with a fixed 120 s read timeout), and raises `TransientError` on
     retryable failures; everything else goes to fal_client unchanged."""
 
-    def __init__(self, base_url: str | None, secrets: tuple[str, ...]) -> None:
+    def __init__(self, base_url: str | None, timeout_s: float, secrets: tuple[str, ...]) -> None:
         self._base = httpx.URL(base_url) if base_url else None
+        self._timeout_s = timeout_s
         self._inner = AsyncBackupDomainTransport()
         self._secrets = secrets
 
     def _route(self, request: httpx.Request) -> httpx.Request:
+        timeouts = request.extensions.get("timeout", {})
+        request.extensions["timeout"] = {
+            k: self._timeout_s if v is None else min(v, self._timeout_s)
+            for k, v in {"connect": None, "read": None, "write": None, "pool": None,
+                         **timeouts}.items()
+        }
         if self._base is None or request.url.host not in FAL_HOSTS:
             return request
         prefix = self._base.path.rstrip("/")
@@ -89,7 +97,7 @@ class _RoutedAsyncClient(fal_client.AsyncClient):
     async def _client(self) -> httpx.AsyncClient:
         auth = await self._auth
         return httpx.AsyncClient(
-            transport=_FalTransport(self.base_url, (self.key or "",)),
+            transport=_FalTransport(self.base_url, self.default_timeout, (self.key or "",)),
             headers={"Authorization": auth.header_value, "User-Agent": USER_AGENT},
             timeout=self.default_timeout,
         )
@@ -149,7 +157,8 @@ class FalQueue:
             return TransientError(NAME, "timed out")
         if isinstance(err, httpx.TransportError):
             return TransientError(NAME, f"network error ({type(err).__name__})")
-        return ProviderError(NAME, f"malformed response from fal ({type(err).__name__})")
+        return ProviderError(NAME, f"malformed response from fal ({type(err).__name__}: "
+                                   f"{short(redact(str(err), [self.key]), 120)})")
 
     async def upload(self, path: Path, rephrase: str = "") -> str:
         """Upload `path` to fal storage; returns the file's URL for use as a model input."""
