@@ -1028,6 +1028,8 @@ def _strip_request_words(text: str) -> str:
 
 def _shorten(subject: str) -> str:
     words = subject.split()
+    if all(w.lower().strip(",.") in _DANGLING for w in words):
+        return ""
     if len(words) == 1 and len(subject) > MAX_SUBJECT_CHARS:
         return subject[: MAX_SUBJECT_CHARS // 2]
     if len(words) > MAX_SUBJECT_WORDS:
@@ -1105,9 +1107,11 @@ _FANTASY_ROLES = ("alien", "ghost", "monster", "fairy", "elf", "android")
 _ROLE_ALT = "|".join(sorted((*_HUMAN_ROLES, *_ANIMAL_ROLES, *_FANTASY_ROLES), key=len,
                             reverse=True))
 _DET = r"(?:an?|the|one|his|her|their|my|our|its|a\s+little|a\s+young)"
-_ADJ = r"((?:[a-z][a-z-]*\s+){0,2})"
-_NAME_ANY = r"([^\W\d_][\w'-]*)"
-_NAME_CAP = r"([A-Z][a-z][\w'-]*)"
+_ADJ = r"((?:(?!(?:and|or|the|with|named|called|of|about|is|was)\b)[a-z][a-z-]*\s+){0,2}?)"
+_HONORIFIC = (r"(?:(?:Sir|Dame|Lady|Lord|Captain|Capt\.|Dr\.?|Doctor|Mr\.?|Mrs\.?|Ms\.?|Miss|"
+              r"Professor|Prof\.|Uncle|Aunt|Auntie|Grandma|Grandpa|Granny|Old|Little)\s+)?")
+_NAME_ANY = rf"({_HONORIFIC}[^\W\d_][\w'-]*)"
+_NAME_CAP = rf"({_HONORIFIC}[A-Z][a-z][\w'-]*)"
 _CHARACTER_RES = (
     re.compile(rf"(?i:\b{_DET}\s+){_ADJ}(?i:({_ROLE_ALT}))\s*,?\s+(?i:named|called)\s+{_NAME_ANY}"),
     re.compile(rf"(?i:\b{_DET}\s+){_ADJ}(?i:({_ROLE_ALT}))\s+{_NAME_CAP}\b"),
@@ -1219,10 +1223,9 @@ def _find_characters(text: str) -> list[_Found]:
 def _describe(found: _Found) -> str:
     rng = random.Random(_stable_int("character", found.name, found.role))
     role = found.role
-    adjs = " ".join(found.adjectives)
     if role in _FANTASY_LOOKS:
-        look = _FANTASY_LOOKS[role]
-        return f"{look}, {adjs}" if adjs else look
+        return _FANTASY_LOOKS[role]
+    adjs = " ".join(found.adjectives)
     if role in _ANIMAL_ROLES:
         words = " ".join(w for w in (adjs or rng.choice(_ANIMAL_SIZE), rng.choice(_ANIMAL_COLOR),
                                      role) if w)
@@ -1661,9 +1664,32 @@ _IMPERATIVE_LEAD_RE = re.compile(
 )
 
 
-def _quoted(text: str) -> str | None:
-    m = _QUOTED_RE.search(text)
-    return next((g for g in m.groups() if g), None) if m else None
+_SAY_CUE = re.compile(r"\b(?:say|says|saying|narrat\w*|script|voice-?over|line|read|words|text)\b",
+                      re.IGNORECASE)
+_SHOW_CUE = re.compile(r"\b(?:show\w*|image|visual|picture|depict\w*|shot|background|scene)\b",
+                       re.IGNORECASE)
+
+
+def _quoted(text: str, kind: Literal["script", "visual"], alone: bool) -> str | None:
+    """The quoted text meant for `kind`: a quote after "say"/"narration" words is narration,
+    after "show"/"image" words a visual; when both are edited (`alone` false), an untagged
+    quote goes to the narration."""
+    quotes = []
+    last = 0
+    for m in _QUOTED_RE.finditer(text):
+        before = text[last:m.start()]
+        said, shown = bool(_SAY_CUE.search(before)), bool(_SHOW_CUE.search(before))
+        quotes.append((next(g for g in m.groups() if g), said, shown))
+        last = m.end()
+    own = [q for q, said, shown in quotes if (said if kind == "script" else shown)]
+    if own:
+        return own[0]
+    untagged = [q for q, said, shown in quotes if not (said or shown)]
+    if kind == "script" and untagged:
+        return untagged[0]
+    if alone and quotes:
+        return untagged[0] if untagged else quotes[0][0]
+    return None
 
 
 def _phrase_re(phrases: Sequence[str]) -> re.Pattern[str]:
@@ -1720,7 +1746,11 @@ def _swap_phrase(style: str, old: str | None, new: str) -> str:
     return f"{style.rstrip('. ')}, {new}" if style else new
 
 
-def _revise_visual(scene: Scene, instruction: str) -> dict[str, str]:
+def _revise_visual(scene: Scene, instruction: str, alone: bool,
+                   free_text: bool = True) -> dict[str, str]:
+    """New visual prompt, lighting and camera. `alone`: only the visuals are edited, so a
+    quote or "change it to ..." is a new description; `free_text`: unrecognised words are
+    added to the description."""
     changes = [c for c in _VISUAL_CHANGES if re.search(c.trigger, instruction, re.IGNORECASE)]
     desc, theme, style = _split_visual(scene.visual_prompt)
     camera = next((name for pattern, name in _CAMERA_CHANGES
@@ -1730,8 +1760,8 @@ def _revise_visual(scene: Scene, instruction: str) -> dict[str, str]:
     relit = any(c.lighting for c in changes)
     if relit and old_light and old_light.lower() in style.lower():
         style = re.sub(re.escape(old_light), _SLOT, style, count=1, flags=re.IGNORECASE)
-    replacement = _quoted(instruction)
-    if replacement is None:
+    replacement = _quoted(instruction, "visual", alone)
+    if replacement is None and alone:
         for pattern in _VISUAL_REPLACE_RES:
             m = pattern.search(instruction)
             if m:
@@ -1758,8 +1788,9 @@ def _revise_visual(scene: Scene, instruction: str) -> dict[str, str]:
             style, None, new_light)
     if camera != scene.camera:
         style = _swap_phrase(style, CAMERA_PHRASES.get(scene.camera), CAMERA_PHRASES[camera])
-    if not changes and replacement is None and camera == scene.camera:
-        addition = _IMPERATIVE_LEAD_RE.sub("", instruction, count=1).strip(" .")
+    if free_text and not changes and replacement is None and camera == scene.camera:
+        addition = _IMPERATIVE_LEAD_RE.sub("", _QUOTED_RE.sub(" ", instruction) if not alone
+                                           else instruction, count=1).strip(" .,")
         desc = f"{desc}, {addition or instruction}"
     return {"visual_prompt": _join_visual(desc, theme, style), "lighting": lighting,
             "camera": camera}
@@ -1792,16 +1823,24 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
 
 
-def _revise_script(breakdown: Breakdown, scene: Scene, instruction: str) -> str:
-    verbatim = _quoted(instruction)
+def _verbatim_script(instruction: str, alone: bool) -> str | None:
+    """The new narration text an instruction carries (quoted, or "say ..."/"change it to ..."),
+    or None when it asks for a rewrite instead."""
+    verbatim = _quoted(instruction, "script", alone)
     if verbatim is None:
         for pattern in _SCRIPT_REPLACE_RES:
             m = pattern.search(instruction)
             if m and not _TONE_START_RE.match(m.group(1)):
                 verbatim = m.group(1)
                 break
-    if verbatim is not None and verbatim.strip(" .,"):
-        return fit_script(verbatim.strip(), scene.duration)
+    return verbatim.strip() if verbatim is not None and verbatim.strip(" .,") else None
+
+
+def _revise_script(breakdown: Breakdown, scene: Scene, instruction: str, alone: bool) -> str:
+    verbatim = _verbatim_script(instruction, alone)
+    if verbatim is not None:
+        fitted = fit_script(verbatim, scene.duration)
+        return fitted if fitted.endswith((".", "!", "?", '"', "”", "…")) else fitted + "."
     subject = subject_of(breakdown.prompt) or breakdown.title
     low = instruction.lower()
     words = _words(scene.script)
@@ -1868,9 +1907,10 @@ def revise_scene(breakdown: Breakdown, index: int, instruction: str,
         raise ValueError("describe the change, e.g. 'at night' or 'say \"Welcome home.\"'")
     changes: dict[str, object] = {}
     if update_type in ("script", "both"):
-        changes["script"] = _revise_script(breakdown, scene, text)
+        changes["script"] = _revise_script(breakdown, scene, text, update_type == "script")
     if update_type in ("visual", "both"):
-        changes.update(_revise_visual(scene, text))
+        free_text = update_type == "visual" or _verbatim_script(text, False) is None
+        changes.update(_revise_visual(scene, text, update_type == "visual", free_text))
     return Scene.model_validate({**scene.model_dump(), **changes})
 
 
