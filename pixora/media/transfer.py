@@ -19,6 +19,32 @@ from pixora.media.protocols import ProviderError
 from pixora.media.resilience import TransientError, error_for_status
 
 
+def cap_timeouts(request: httpx.Request, timeout_s: float) -> None:
+    """Limit every phase of `request`'s timeout (connect, read, write, pool) to `timeout_s`
+    seconds, including phases an SDK left unlimited."""
+    timeouts = request.extensions.get("timeout", {})
+    request.extensions["timeout"] = {
+        k: timeout_s if v is None else min(v, timeout_s)
+        for k, v in {"connect": None, "read": None, "write": None, "pool": None,
+                     **timeouts}.items()
+    }
+
+
+class TimeoutCapTransport(httpx.AsyncBaseTransport):
+    """An httpx transport that applies `cap_timeouts` to every request it sends."""
+
+    def __init__(self, timeout_s: float, inner: httpx.AsyncBaseTransport | None = None) -> None:
+        self._timeout_s = timeout_s
+        self._inner = inner or httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        cap_timeouts(request, self._timeout_s)
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
 async def download(
     provider: str, url: object, *, timeout_s: float, secrets: Iterable[str | None] = (),
 ) -> bytes:

@@ -30,6 +30,7 @@ from fal_client.client import USER_AGENT, AsyncBackupDomainTransport
 from pixora.config import Settings
 from pixora.media.protocols import ContentPolicyError, ProviderError
 from pixora.media.resilience import TransientError, error_for_status, redact, short
+from pixora.media.transfer import cap_timeouts
 
 NAME = "fal"
 FAL_HOSTS = frozenset({"fal.run", "queue.fal.run", "rest.fal.ai", "falrun.com",
@@ -51,12 +52,7 @@ class _FalTransport(httpx.AsyncBaseTransport):
         self._secrets = secrets
 
     def _route(self, request: httpx.Request) -> httpx.Request:
-        timeouts = request.extensions.get("timeout", {})
-        request.extensions["timeout"] = {
-            k: self._timeout_s if v is None else min(v, self._timeout_s)
-            for k, v in {"connect": None, "read": None, "write": None, "pool": None,
-                         **timeouts}.items()
-        }
+        cap_timeouts(request, self._timeout_s)
         if self._base is None or request.url.host not in FAL_HOSTS:
             return request
         prefix = self._base.path.rstrip("/")

@@ -27,7 +27,7 @@ from pixora.media.resilience import (
     redact,
     short,
 )
-from pixora.media.transfer import download, save_audio
+from pixora.media.transfer import TimeoutCapTransport, download, save_audio
 
 NAME = "replicate"
 MODEL = "meta/musicgen"
@@ -51,7 +51,8 @@ def music_prompt(req: MusicRequest) -> str:
 class MusicGenMusic:
     """`MusicGenerator` on Replicate: create a prediction of the latest `meta/musicgen`
     version, poll it every `settings.provider_poll_s` seconds, download its WAV output to
-    `out` (converted if `out` names another format).
+    `out` (converted if `out` names another format). Every request is held to
+    `settings.provider_timeout_s` (the SDK sends prediction creation with no timeout).
 
     Durations above 30 s are generated at 30 s (MusicGen's limit) and looped by the
     composer; `MediaFile.duration_s` is the probed length.
@@ -76,6 +77,7 @@ class MusicGenMusic:
             base_url=settings.replicate_base_url,
             timeout=httpx.Timeout(settings.provider_timeout_s),
             event_hooks={"response": [self._raise_retryable]},
+            transport=TimeoutCapTransport(settings.provider_timeout_s),
         )
         self._version: str | None = None
 
