@@ -331,6 +331,7 @@ def test_at_night_changes_only_that_scenes_visuals() -> None:
     ("underwater", "underwater", r"\bsunlight\b"),
     ("closer shot", "close-up of a family", r"^$"),
     ("more colorful", "vivid saturated colors", r"^$"),
+    ("a fresh angle on the same moment", "high-angle shot of a family", r"fresh angle"),
 ])
 def test_visual_changes(instruction: str, present: str, absent: str) -> None:
     new = revise_scene(_sunny(), 2, instruction, "visual")
@@ -338,6 +339,15 @@ def test_visual_changes(instruction: str, present: str, absent: str) -> None:
     assert present in prompt
     assert not re.search(absent, prompt) if absent != r"^$" else True
     assert "theme: the beach." in prompt and "16:9 widescreen composition" in prompt
+
+
+def test_shot_size_change_replaces_the_old_one() -> None:
+    b = _breakdown()
+    for scene in b.scenes:
+        new = revise_scene(b, scene.index, "closer shot", "visual")
+        assert new.visual_prompt.startswith("Close-up of "), new.visual_prompt
+        assert not re.search(r"\b(?:of of|wide shot|medium shot|low-angle shot)\b",
+                             new.visual_prompt, re.IGNORECASE)
 
 
 def test_new_description_keeps_the_style() -> None:

@@ -1587,6 +1587,8 @@ _VISUAL_CHANGES: tuple[_VisualChange, ...] = (
                   position="prepend"),
     _VisualChange("aerial", r"\b(?:aerial|from above|bird'?s[- ]eye|overhead|drone shot)\b",
                   _SHOT_WORDS, "Aerial view of", position="prepend"),
+    _VisualChange("angle", r"\b(?:fresh|different|new|another|other)\s+(?:angle|take|shot|view)\b",
+                  _SHOT_WORDS, "High-angle shot of", position="prepend"),
     _VisualChange("colorful", r"\b(?:more colou?rful|colou?rful|vibrant|saturated|more colou?r|"
                   r"vivid)\b", _MONO_WORDS, "vivid saturated colors"),
     _VisualChange("mono", r"\b(?:black and white|black-and-white|monochrome|grayscale|"
@@ -1780,8 +1782,11 @@ def _revise_visual(scene: Scene, instruction: str, alone: bool,
         style = remove.sub(" ", style)
         if replacement is None:
             desc = _tidy(remove.sub(" ", desc))
-            desc = (f"{c.adds} {desc[:1].lower()}{desc[1:]}" if c.position == "prepend"
-                    else f"{desc}, {c.adds}")
+            if c.position == "prepend":
+                desc = re.sub(r"^of\s+", "", desc, flags=re.IGNORECASE)
+                desc = f"{c.adds} {desc[:1].lower()}{desc[1:]}"
+            else:
+                desc = f"{desc}, {c.adds}"
     if relit:
         new_light = LIGHTING_PHRASES.get(lighting, lighting.replace("_", " "))
         style = style.replace(_SLOT, new_light) if _SLOT in style else _swap_phrase(
