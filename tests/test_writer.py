@@ -375,6 +375,17 @@ def test_script_revisions() -> None:
     assert both.script == "The stars come out." and "night" in both.visual_prompt
 
 
+def test_story_scene_revisions_keep_the_characters() -> None:
+    b = _breakdown("a 45 second story about a girl named Mia and her dog Rex in the park",
+                   duration_s=45)
+    old = b.scenes[1]
+    mention = revise_scene(b, 2, "mention the ice cream truck", "script")
+    assert "ice cream truck" in mention.script and _wps(mention) <= WORDS_PER_SECOND
+    night = revise_scene(b, 2, "at night", "visual")
+    assert "Mia (" in night.visual_prompt and "night" in night.visual_prompt
+    assert night.characters == old.characters
+
+
 def test_quotes_go_to_narration_or_visual() -> None:
     b = _sunny()
     new = revise_scene(b, 2, 'show "a lighthouse on a cliff" and say "Home at last."', "both")

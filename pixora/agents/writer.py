@@ -1653,6 +1653,8 @@ _TONE_LINES: dict[str, tuple[str, tuple[str, ...]]] = {
                    "There's a feeling in {s} you carry with you.",
                    "This part of {s} is close to the heart.")),
 }
+_MENTION_LINES = ("And then there's {s}.", "Don't forget {s}.", "Look closer, and you'll see {s}.",
+                  "Somewhere nearby, there's {s}.")
 _FOCUS_RE = re.compile(
     r"\b(?:mention|include|talk about|focus on|about|add (?:a line|something|a sentence) about|"
     r"emphasi[sz]e|highlight)\s+(.+)$", re.IGNORECASE
@@ -1806,13 +1808,15 @@ def _scene_beat(breakdown: Breakdown, index: int) -> str:
 
 
 def _fresh_script(breakdown: Breakdown, scene: Scene, subject: str, salt: str,
-                  max_words: int | None = None, single: bool = False) -> str:
-    """A new template narration for `scene`'s beat, avoiding its current sentences."""
+                  max_words: int | None = None, single: bool = False,
+                  story: bool | None = None) -> str:
+    """A new template narration for `scene`'s beat, avoiding its current sentences; `story`
+    (default: the breakdown has characters) narrates the lead character, else `subject`."""
     beat = _scene_beat(breakdown, scene.index)
     pool = _Pool(random.Random(_stable_int("revise", scene.script, salt)))
     current = set(_sentences(scene.script))
     extra = None
-    if breakdown.characters:
+    if breakdown.characters and story is not False:
         lead = breakdown.characters[0]
         fmt = {"n": lead.name, "r": _role_phrase(lead), "s": subject, "o": lead.name}
         lines = tuple(t for t in _STORY_LINES[beat] if "{p}" not in t) or _STORY_LINES["desire"]
@@ -1863,10 +1867,11 @@ def _revise_script(breakdown: Breakdown, scene: Scene, instruction: str, alone: 
         if re.match(r"(?:mention|include|add)\b", focus.group(0), re.IGNORECASE):
             first = _sentences(scene.script)[0]
             room = hard - _words(first)
-            if room >= 5:
-                added = _fresh_script(breakdown, scene, topic, instruction, room, True)
-                return fit_script(f"{first} {added}", scene.duration)
-        return _fresh_script(breakdown, scene, topic, instruction)
+            line = _MENTION_LINES[_stable_int(instruction, scene.index) % len(_MENTION_LINES)]
+            added = _sentence_case(line.format(s=topic))
+            if _words(added) <= room:
+                return f"{first} {added}"
+        return _fresh_script(breakdown, scene, topic, instruction, story=False)
     if re.search(r"\b(?:longer|expand|more detail|elaborate|add more)\b", low):
         room = hard - words
         if room < 4:
@@ -1875,7 +1880,8 @@ def _revise_script(breakdown: Breakdown, scene: Scene, instruction: str, alone: 
         return fit_script(f"{scene.script} {more}", scene.duration)
     for tone, (pattern, lines) in _TONE_LINES.items():
         if re.search(pattern, low):
-            name = breakdown.characters[0].name if breakdown.characters else subject
+            name = (f"{breakdown.characters[0].name}'s story" if breakdown.characters
+                    else subject)
             pool = _Pool(random.Random(_stable_int("tone", scene.script, instruction)))
             group = "development" if breakdown.characters else _follow_group(
                 _scene_beat(breakdown, scene.index))
