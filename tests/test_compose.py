@@ -192,6 +192,7 @@ async def test_edits_reuse_unchanged_pieces(tmp_path: Path, media: dict[str, Pat
         renarrated, music, SIZE, tmp_path / "v2.mp4", tmp_path / "t2.jpg"
     )
     assert second.pieces == first.pieces and second.reused == first.pieces
+    assert not second.soundtrack_reused and second.soundtrack != first.soundtrack
     assert {p: _stat(p) for p in second.pieces} == stats
 
     # New clip for scene 2: its body and both adjacent transitions are rendered again.
@@ -202,6 +203,7 @@ async def test_edits_reuse_unchanged_pieces(tmp_path: Path, media: dict[str, Pat
     )
     kept = [first.pieces[0], first.pieces[4]]
     assert third.reused == kept
+    assert third.soundtrack_reused and third.soundtrack == second.soundtrack
     assert [_stat(p) for p in kept] == [stats[p] for p in kept]
     assert set(third.pieces).isdisjoint(first.pieces[1:4])
     assert abs(probe(tmp_path / "v3.mp4").duration_s - 5.0) <= 1 / FPS

@@ -9,9 +9,9 @@ The video is made of pieces, each rendered once and cached under a SHA-256 of it
 
 Every piece is a whole number of frames, starts on a keyframe and uses the same fixed x264
 settings, so the pieces join by stream copy (concat demuxer, `-c copy`) and an edit re-encodes
-only the pieces whose inputs changed. One audio pass lays the narration, ducks the music under
-it (`sidechaincompress`), fades out and normalises loudness with two-pass `loudnorm`
-(EBU R128). Timeline rules: `pixora.media.timeline`.
+only the pieces whose inputs changed. The soundtrack (`pixora.media.soundtrack`: narration over
+ducked music, fade-out, two-pass `loudnorm`) is cached the same way, so a clip edit does not
+remix it and a narration edit renders no video. Timeline rules: `pixora.media.timeline`.
 """
 
 from __future__ import annotations
@@ -21,27 +21,20 @@ import hashlib
 import json
 import math
 import os
-import re
 import tempfile
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from pixora.context.models import TRANSITIONS
-from pixora.media import timeline
-from pixora.media.ffmpeg import FFmpegError, probe, run_ffmpeg, run_ffmpeg_stderr
+from pixora.media import soundtrack, timeline
+from pixora.media.ffmpeg import probe, run_ffmpeg
 
 RECIPE_VERSION = 1
 """Bump when piece rendering changes in a way the cache key does not already capture."""
 SEEK_MARGIN_S = 0.5
-FINAL_FADE_S = 1.5
-MUSIC_CROSSFADE_S = 1.0
-TRUE_PEAK_DBTP = -1.0
-METER_FLUSH_S = 3.0
-LOUDNESS_RANGE_LU = 20.0
-AUDIO_RATE_HZ = 48_000
-AUDIO_BITRATE = "192k"
 
 
 def encoder_args(fps: int) -> tuple[str, ...]:
@@ -89,7 +82,11 @@ class MusicInput:
 @dataclass(frozen=True)
 class ComposeResult:
     """What `Composer.compose` produced. Times in seconds, loudness in LUFS (integrated, as
-    measured with the ebur128 filter on the soundtrack; None for a silent video)."""
+    metered with the ebur128 filter on the soundtrack; None for a silent video).
+
+    pieces: the video pieces in timeline order; reused: those that came from the cache.
+    soundtrack: the cached AAC soundtrack; soundtrack_reused: it came from the cache.
+    """
 
     out: Path
     thumbnail: Path
@@ -97,6 +94,8 @@ class ComposeResult:
     scene_starts: list[float]
     pieces: list[Path]
     reused: list[Path] = field(default_factory=list)
+    soundtrack: Path | None = None
+    soundtrack_reused: bool = False
     loudness_lufs: float | None = None
 
 
@@ -195,7 +194,10 @@ class Composer:
         pieces = self._plan_pieces(vs, width, height)
         reused = [p.path for p in pieces if p.path.exists()]
         to_render = {p.path: p for p in pieces if not p.path.exists()}
-        steps = len(to_render) + 2
+        sg = self._soundtrack(vs, starts, cues, total_s)
+        audio = self.cache_dir / f"audio-{await self._soundtrack_key(sg)}.m4a"
+        audio_reused = audio.exists()
+        steps = len(to_render) + (not audio_reused) + 1
         done = 0
 
         def step(message: str) -> None:
@@ -207,37 +209,41 @@ class Composer:
         sem = asyncio.Semaphore(self.jobs)
         failed = asyncio.Event()
 
-        async def render(piece: _Piece) -> None:
+        async def job(what: str, work: Callable[[], Awaitable[None]]) -> None:
             async with sem:
                 if failed.is_set():
                     return
                 try:
-                    await _render_atomically(piece)
+                    await work()
                 except BaseException:
                     failed.set()
                     raise
-            step(f"rendered {piece.kind}")
+            step(what)
 
-        with tempfile.TemporaryDirectory(dir=self.cache_dir, prefix=".compose-") as tmp:
-            work = Path(tmp)
-
-            async def audio() -> float | None:
-                async with sem:
-                    result = await self._render_audio(vs, starts, cues, total_s, work)
-                step("mixed audio")
-                return result
-
-            outcomes = await asyncio.gather(
-                audio(), *(render(p) for p in to_render.values()), return_exceptions=True
-            )
-            for outcome in outcomes:
-                if isinstance(outcome, BaseException):
-                    raise outcome
-            loudness = outcomes[0] if isinstance(outcomes[0], float) else None
-            await self._mux(pieces, work / "audio.m4a", out, work)
+        jobs = [job(f"rendered {p.kind}", partial(_render_atomically, p))
+                for p in to_render.values()]
+        if not audio_reused:
+            jobs.insert(0, job(
+                "mixed soundtrack", partial(_render_soundtrack, sg, self.loudness_lufs, audio)
+            ))
+        outcomes = await asyncio.gather(*jobs, return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        tag = uuid.uuid4().hex[:8]
+        out_part = out.with_name(f".{out.name}.{tag}.part")
+        thumb_part = thumbnail.with_name(f".{thumbnail.name}.{tag}.part")
+        try:
+            await _mux([p.path for p in pieces], audio, out_part)
             thumb_at = min(vs[0].frames / 2, vs[0].frames - vs[0].overlap_out - 1) / self.fps
-            await _write_thumbnail(pieces[0].path, thumb_at, thumbnail)
-            step("joined pieces")
+            await run_ffmpeg("-ss", f"{thumb_at:.3f}", "-i", pieces[0].path, "-frames:v", "1",
+                             "-q:v", "3", "-f", "image2", "-update", "1", thumb_part)
+            os.replace(out_part, out)
+            os.replace(thumb_part, thumbnail)
+        finally:
+            out_part.unlink(missing_ok=True)
+            thumb_part.unlink(missing_ok=True)
+        step("joined pieces")
         return ComposeResult(
             out=out,
             thumbnail=thumbnail,
@@ -245,8 +251,20 @@ class Composer:
             scene_starts=starts,
             pieces=[p.path for p in pieces],
             reused=reused,
-            loudness_lufs=loudness,
+            soundtrack=audio,
+            soundtrack_reused=audio_reused,
+            loudness_lufs=_read_loudness(audio),
         )
+
+    async def _soundtrack_key(self, sg: soundtrack.SoundtrackGraph) -> str:
+        """Cache key of a soundtrack: its graph and input options (each file by content) and
+        the loudness target."""
+        inputs = list(sg.inputs)
+        for k in range(1, len(inputs)):
+            if inputs[k - 1] == "-i":
+                inputs[k] = await asyncio.to_thread(_file_digest, Path(inputs[k]))
+        return _key({"v": RECIPE_VERSION, "graph": sg.graph, "inputs": inputs,
+                     "lufs": self.loudness_lufs})
 
     async def _validate_scenes(self, scenes: Sequence[SceneInput]) -> list[_Scene]:
         if not scenes:
@@ -363,139 +381,61 @@ class Composer:
         )
         return inputs, chain
 
-    async def _render_audio(
+    def _soundtrack(
         self,
         vs: list[_Scene],
         starts: list[float],
         cues: list[tuple[MusicInput, float]],
         total_s: float,
-        work: Path,
-    ) -> float | None:
-        """Mix, duck, fade and loudness-normalise the soundtrack into work/audio.m4a.
-        Returns the output's integrated loudness in LUFS (None when silent)."""
-        inputs: list[str] = []
-        graph: list[str] = []
-        fmt = f"aresample={AUDIO_RATE_HZ},aformat=sample_fmts=fltp:channel_layouts=stereo"
-        pad = f"apad=whole_dur={total_s:.6f},atrim=end={total_s:.6f}"
-        voices, n_in = [], 0
-        for i, (s, start) in enumerate(zip(vs, starts, strict=True)):
+    ) -> soundtrack.SoundtrackGraph:
+        """Narration at each scene start + lead_s (sped up to fit, at most
+        `timeline.MAX_NARRATION_SPEED`), over the music cues."""
+        voices = []
+        for s, start in zip(vs, starts, strict=True):
             if s.narration is None:
                 continue
             speed = timeline.narration_speed_needed(
                 s.narration_s, s.frames / self.fps, overlap_out_s=s.overlap_out / self.fps,
                 lead_s=self.lead_s, tail_s=self.tail_s,
             )
-            tempo = min(speed, timeline.MAX_NARRATION_SPEED)
-            tempo_f = f"atempo={tempo:.4f}," if tempo > 1.0 else ""
-            delay = round((start + self.lead_s) * 1000)
-            graph.append(f"[{n_in}:a]{fmt},{tempo_f}adelay=delays={delay}:all=1[n{i}]")
-            inputs += ["-i", str(s.narration)]
-            n_in += 1
-            voices.append(f"[n{i}]")
-        beds = []
-        for j, (cue, length) in enumerate(cues):
-            begin = max(0.0, cue.start_s - MUSIC_CROSSFADE_S / 2)
-            end = min(total_s, cue.end_s + MUSIC_CROSSFADE_S / 2)
-            span = end - begin
-            fades = []
-            if begin > 0:
-                fades.append(f"afade=t=in:d={MUSIC_CROSSFADE_S}")
-            if end < total_s:
-                fades.append(f"afade=t=out:st={span - MUSIC_CROSSFADE_S:.6f}:d={MUSIC_CROSSFADE_S}")
-            loop = ["-stream_loop", "-1"] if timeline.fit_music(length, span) == "loop" else []
-            inputs += [*loop, "-i", str(cue.path)]
-            chain = ",".join([fmt, f"atrim=end={span:.6f}", "asetpts=PTS-STARTPTS", *fades,
-                              f"adelay=delays={round(begin * 1000)}:all=1"])
-            graph.append(f"[{n_in}:a]{chain}[m{j}]")
-            n_in += 1
-            beds.append(f"[m{j}]")
-        if not voices and not beds:
-            graph.append(f"anullsrc=r={AUDIO_RATE_HZ}:cl=stereo,atrim=end={total_s:.6f}[mix]")
-            await run_ffmpeg(*_encode_audio(graph, work / "audio.m4a"))
-            return None
+            voices.append(soundtrack.Voice(
+                s.narration, start + self.lead_s, min(speed, timeline.MAX_NARRATION_SPEED)
+            ))
+        beds = [soundtrack.Bed(c.path, c.start_s, c.end_s, length) for c, length in cues]
+        return soundtrack.soundtrack_graph(voices, beds, total_s, self.music_level_db)
 
-        def mixed(labels: list[str], out: str) -> str:
-            joined = "".join(labels)
-            if len(labels) == 1:
-                return f"{joined}{pad}[{out}]"
-            return f"{joined}amix=inputs={len(labels)}:normalize=0,{pad}[{out}]"
 
-        fade_d = min(FINAL_FADE_S, total_s / 2)
-        ending = f"afade=t=out:st={total_s - fade_d:.6f}:d={fade_d:.6f}"
-        if voices:
-            graph.append(mixed(voices, "voice"))
-        if beds:
-            graph.append(mixed(beds, "bed"))
-            graph.append(f"[bed]volume={self.music_level_db}dB[music]")
-        if voices and beds:
-            graph.append("[voice]asplit=2[vmix][vkey]")
-            graph.append(
-                "[music][vkey]sidechaincompress=threshold=0.01:ratio=20:attack=20:release=350"
-                "[ducked]"
-            )
-            graph.append(f"[ducked][vmix]amix=inputs=2:normalize=0,{ending}[mix]")
-        else:
-            graph.append(f"[{'voice' if voices else 'music'}]{ending}[mix]")
 
-        # Pass 1: render the mix once and measure it (EBU R128 integrated, range, true peak).
-        # Meters only count complete 400 ms blocks; trailing silence (below the -70 LUFS gate)
-        # lets them take in the real ending.
-        flush = f"apad=pad_dur={METER_FLUSH_S}"
-        target = (
-            f"loudnorm=I={self.loudness_lufs}:TP={TRUE_PEAK_DBTP}:LRA={LOUDNESS_RANGE_LU}"
+async def _render_soundtrack(sg: soundtrack.SoundtrackGraph, lufs: float, dest: Path) -> None:
+    """Render the soundtrack to a temporary name, then rename it (and its loudness sidecar,
+    `<dest>.json`) into the cache."""
+    with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".soundtrack-") as tmp:
+        work = Path(tmp)
+        loudness = await soundtrack.render_soundtrack(sg, lufs, work / "audio.m4a", work)
+        (work / "loudness.json").write_text(json.dumps({"loudness_lufs": loudness}))
+        os.replace(work / "loudness.json", dest.with_suffix(".json"))
+        os.replace(work / "audio.m4a", dest)
+
+
+def _read_loudness(audio: Path) -> float | None:
+    sidecar = audio.with_suffix(".json")
+    if not sidecar.exists():
+        return None
+    return json.loads(sidecar.read_text())["loudness_lufs"]
+
+
+async def _mux(pieces: list[Path], audio: Path, dest: Path) -> None:
+    """Join `pieces` by stream copy (concat demuxer) with `audio` into MP4 `dest`."""
+    listing = dest.with_name(f"{dest.name}.txt")
+    try:
+        listing.write_text("".join(f"file '{_concat_quote(p.resolve())}'\n" for p in pieces))
+        await run_ffmpeg(
+            "-f", "concat", "-safe", "0", "-i", listing, "-i", audio,
+            "-map", "0:v", "-map", "1:a", "-c", "copy", "-movflags", "+faststart",
+            "-f", "mp4", dest,
         )
-        mix = work / "mix.wav"
-        graph[-1] = graph[-1].removesuffix("[mix]") + ",asplit=2[mix][meas]"
-        graph.append(f"[meas]{flush},{target}:print_format=json[measured]")
-        log = await run_ffmpeg_stderr(
-            "-y", *inputs, "-filter_complex", ";".join(graph),
-            "-map", "[mix]", "-c:a", "pcm_f32le", str(mix),
-            "-map", "[measured]", "-f", "null", "-",
-        )
-        m = _loudnorm_stats(log)
-        if m["input_i"] == "-inf":
-            await run_ffmpeg("-i", mix, *_aac_args(), work / "audio.m4a")
-            return None
-        # Pass 2: apply the measured values (linear gain where the true peak allows), encode,
-        # and meter the result with the ebur128 filter.
-        second = (
-            f"[0:a]{target}:measured_I={m['input_i']}:measured_TP={m['input_tp']}"
-            f":measured_LRA={m['input_lra']}:measured_thresh={m['input_thresh']}"
-            f":offset={m['target_offset']}:linear=true,"
-            f"aresample={AUDIO_RATE_HZ},asplit=2[out][check];"
-            f"[check]{flush},ebur128[checked]"
-        )
-        log = await run_ffmpeg_stderr(
-            "-y", "-i", str(mix), "-filter_complex", second,
-            "-map", "[out]", *_aac_args(), str(work / "audio.m4a"),
-            "-map", "[checked]", "-f", "null", "-",
-        )
-        return _integrated_lufs(log)
-
-    async def _mux(self, pieces: list[_Piece], audio: Path, out: Path, work: Path) -> None:
-        """Join the pieces by stream copy with the soundtrack into `out`, atomically."""
-        listing = work / "pieces.txt"
-        listing.write_text(
-            "".join(f"file '{_concat_quote(p.path.resolve())}'\n" for p in pieces)
-        )
-        part = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
-        try:
-            await run_ffmpeg(
-                "-f", "concat", "-safe", "0", "-i", listing, "-i", audio,
-                "-map", "0:v", "-map", "1:a", "-c", "copy", "-movflags", "+faststart",
-                "-f", "mp4", part,
-            )
-            os.replace(part, out)
-        finally:
-            part.unlink(missing_ok=True)
-
-
-def _encode_audio(graph: list[str], dest: Path) -> tuple[str, ...]:
-    return ("-filter_complex", ";".join(graph), "-map", "[mix]", *_aac_args(), str(dest))
-
-
-def _aac_args() -> tuple[str, ...]:
-    return ("-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ar", str(AUDIO_RATE_HZ), "-ac", "2")
+    finally:
+        listing.unlink(missing_ok=True)
 
 
 async def _render_atomically(piece: _Piece) -> None:
@@ -504,18 +444,6 @@ async def _render_atomically(piece: _Piece) -> None:
     try:
         await run_ffmpeg(*piece.args, "-f", "mp4", part)
         os.replace(part, piece.path)
-    finally:
-        part.unlink(missing_ok=True)
-
-
-async def _write_thumbnail(body: Path, at_s: float, thumbnail: Path) -> None:
-    part = thumbnail.with_name(f".{thumbnail.name}.{uuid.uuid4().hex[:8]}.part")
-    try:
-        await run_ffmpeg(
-            "-ss", f"{at_s:.3f}", "-i", body, "-frames:v", "1", "-q:v", "3",
-            "-f", "image2", "-update", "1", part,
-        )
-        os.replace(part, thumbnail)
     finally:
         part.unlink(missing_ok=True)
 
@@ -551,19 +479,3 @@ def _key(recipe: dict[str, object]) -> str:
 
 def _concat_quote(path: Path) -> str:
     return str(path).replace("'", "'\\''")
-
-
-def _integrated_lufs(log: str) -> float:
-    """Integrated loudness (LUFS) from the ebur128 filter's summary."""
-    found = re.findall(r"I:\s+(-?[\d.]+|-inf) LUFS", log)
-    if not found:
-        raise FFmpegError("ebur128 printed no summary")
-    return float(found[-1])
-
-
-def _loudnorm_stats(log: str) -> dict[str, str]:
-    """The last JSON block `loudnorm` printed (print_format=json)."""
-    blocks = re.findall(r"\{[^{}]*\"input_i\"[^{}]*\}", log)
-    if not blocks:
-        raise FFmpegError("loudnorm printed no measurement")
-    return json.loads(blocks[-1])
