@@ -203,7 +203,7 @@ async def test_edits_reuse_unchanged_pieces(tmp_path: Path, media: dict[str, Pat
     )
     kept = [first.pieces[0], first.pieces[4]]
     assert third.reused == kept
-    assert third.soundtrack_reused and third.soundtrack == second.soundtrack
+    assert third.soundtrack_reused and third.soundtrack == first.soundtrack
     assert [_stat(p) for p in kept] == [stats[p] for p in kept]
     assert set(third.pieces).isdisjoint(first.pieces[1:4])
     assert abs(probe(tmp_path / "v3.mp4").duration_s - 5.0) <= 1 / FPS
