@@ -88,9 +88,8 @@ def arrange(mood: str, genre: str) -> Arrangement:
     orchestral/cinematic, acoustic, lofi, piano, rock)."""
     a = MOOD_ARRANGEMENT[mood]
     g = genre.lower()
-    if "ambient" in g:
-        a = replace(a, drums="", bass="root" if a.bass else "", reverb=a.reverb + 0.15,
-                    pad=a.pad or "warm")
+    if "ambient" in g:  # the default genre: a light nudge towards space, not silence
+        a = replace(a, reverb=a.reverb + 0.1, pad=a.pad or "warm")
     if any(w in g for w in ("electronic", "edm", "techno", "house", "synth", "dance")):
         a = replace(a, drums="full", bass="pulse", lead=a.lead if a.lead == "bell" else "saw")
     if any(w in g for w in ("orchestral", "cinematic", "epic", "score")):
