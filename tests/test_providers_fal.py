@@ -118,12 +118,22 @@ async def test_500_three_times_falls_back_to_local_ken_burns(server, tmp_path, s
     assert info.video_codec and info.duration_s == pytest.approx(4.0, abs=0.2)
 
 
-async def test_status_timeout_is_retried_then_falls_back(server, tmp_path, still):
+async def test_a_failed_status_poll_does_not_pay_for_a_second_clip(server, tmp_path, still):
     server.fault("GET /fal-ai/kling-video/requests/",
-                 *[Reply(200, {"status": "COMPLETED"}, delay_s=2.0)] * 3)
+                 Reply(503, {"detail": "Service Unavailable"}),
+                 Reply(200, {"status": "COMPLETED"}, delay_s=2.0))
     providers = select_providers(settings_for(server, tmp_path, provider_timeout_s=0.3))
     result = await providers.motion.animate(motion_req(still), tmp_path / "m.mp4")
-    assert len(server.hits(SUBMIT_KLING)) == 3
+    assert result.provider == "fal" and result.note == ""
+    assert len(server.hits(SUBMIT_KLING)) == 1
+
+
+async def test_status_timeout_is_retried_then_falls_back(server, tmp_path, still):
+    server.fault("GET /fal-ai/kling-video/requests/",
+                 *[Reply(200, {"status": "COMPLETED"}, delay_s=2.0)] * 9)
+    providers = select_providers(settings_for(server, tmp_path, provider_timeout_s=0.2))
+    result = await providers.motion.animate(motion_req(still), tmp_path / "m.mp4")
+    assert len(server.hits(SUBMIT_KLING)) == 3, "3 polls time out per attempt, 3 attempts"
     assert "fal image-to-video failed after 3 attempts (timed out)" in result.note
 
 

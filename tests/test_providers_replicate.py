@@ -68,6 +68,14 @@ async def test_500_three_times_falls_back_to_local_synth(server, tmp_path):
     assert probe(tmp_path / "m.wav").duration_s == pytest.approx(REQ.duration_s, abs=0.1)
 
 
+async def test_a_failed_poll_does_not_create_a_second_prediction(server, tmp_path):
+    server.polls_before_done = 2
+    server.fault("GET /v1/predictions/", problem(500, "Internal server error"))
+    providers = select_providers(settings_for(server, tmp_path))
+    result = await providers.music.compose_music(REQ, tmp_path / "m.wav")
+    assert result.provider == "replicate" and len(server.hits(CREATE)) == 1
+
+
 async def test_timeout_is_retried_then_falls_back(server, tmp_path):
     server.fault(CREATE, *[Reply(201, {}, delay_s=2.0)] * 3)
     providers = select_providers(settings_for(server, tmp_path, provider_timeout_s=0.3))

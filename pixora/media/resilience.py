@@ -26,7 +26,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from aiolimiter import AsyncLimiter
 from tenacity import (
@@ -46,6 +46,7 @@ MAX_RETRY_AFTER_S = 120.0
 """The longest `Retry-After` Pixora waits out; a longer one is treated as this long."""
 
 RETRYABLE_STATUS = frozenset({408, 409, 425, 429})
+T = TypeVar("T")
 
 
 class TransientError(ProviderError):
@@ -115,6 +116,26 @@ def error_for_status(
             retry_after_s=parse_retry_after(headers), detail=detail,
         )
     return ProviderError(provider, f"HTTP {status}: {detail}" if detail else f"HTTP {status}")
+
+
+async def poll_in_place(
+    poll: Callable[[], Awaitable[T]], *, tolerance: int, interval_s: float,
+) -> T:
+    """`await poll()`, retrying up to `tolerance` `TransientError`s in a row in place.
+
+    A queued job's status check that fails must not cost a second job: retrying the whole
+    call would submit (and pay for) the generation again. Waits `Retry-After` or
+    `interval_s` seconds between tries; the last error is raised when the tolerance is spent.
+    """
+    failures = 0
+    while True:
+        try:
+            return await poll()
+        except TransientError as err:
+            failures += 1
+            if failures > tolerance:
+                raise
+            await asyncio.sleep(max(interval_s, min(err.retry_after_s or 0.0, MAX_RETRY_AFTER_S)))
 
 
 @dataclass

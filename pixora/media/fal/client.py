@@ -29,7 +29,13 @@ from fal_client.client import USER_AGENT, AsyncBackupDomainTransport
 
 from pixora.config import Settings
 from pixora.media.protocols import ContentPolicyError, ProviderError
-from pixora.media.resilience import TransientError, error_for_status, redact, short
+from pixora.media.resilience import (
+    TransientError,
+    error_for_status,
+    poll_in_place,
+    redact,
+    short,
+)
 from pixora.media.transfer import cap_timeouts
 
 NAME = "fal"
@@ -122,6 +128,10 @@ def is_policy_refusal(detail: Any, error_type: str | None = None) -> bool:
 class FalQueue:
     """fal's queue API and storage upload, for one API key.
 
+    A status or result request that fails transiently is retried in place (up to
+    `settings.provider_retries` times in a row), so a flaky poll never submits a second,
+    separately billed job.
+
     Raises (from every method):
         ContentPolicyError: fal refused the input (`content_policy_violation`).
         TransientError: HTTP 408/409/425/429/5xx, timeout or network error.
@@ -134,6 +144,7 @@ class FalQueue:
             raise ProviderError(NAME, "FAL_KEY is not set")
         self.key = settings.fal_key.get_secret_value()
         self.poll_s = settings.provider_poll_s
+        self.poll_retries = settings.provider_retries
         self.job_timeout_s = settings.provider_job_timeout_s
         self.timeout_s = settings.provider_timeout_s
         self._client = _RoutedAsyncClient(
@@ -177,7 +188,10 @@ class FalQueue:
             handle = await self._client.submit(app, arguments)
             async with asyncio.timeout(self.job_timeout_s):
                 while True:
-                    status = await handle.status(with_logs=True)
+                    status = await poll_in_place(
+                        lambda: handle.status(with_logs=True),
+                        tolerance=self.poll_retries, interval_s=self.poll_s,
+                    )
                     for entry in getattr(status, "logs", None) or []:
                         log.debug("%s %s: %s", app, handle.request_id,
                                   redact(str(entry.get("message", "")), [self.key]))
@@ -192,7 +206,8 @@ class FalQueue:
                     )
                 reason = short(redact(status.error, [self.key]))
                 raise ProviderError(NAME, f"{app} failed: {reason}")
-            result = await handle.get(interval=self.poll_s)
+            result = await poll_in_place(lambda: handle.get(interval=self.poll_s),
+                                         tolerance=self.poll_retries, interval_s=self.poll_s)
         except TimeoutError:
             raise ProviderError(
                 NAME, f"{app} gave no result within {self.job_timeout_s:g} s"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from pixora.media.resilience import (
     TransientError,
     error_for_status,
     is_retryable_status,
+    poll_in_place,
     redact,
     short,
 )
@@ -52,7 +54,9 @@ class MusicGenMusic:
     """`MusicGenerator` on Replicate: create a prediction of the latest `meta/musicgen`
     version, poll it every `settings.provider_poll_s` seconds, download its WAV output to
     `out` (converted if `out` names another format). Every request is held to
-    `settings.provider_timeout_s` (the SDK sends prediction creation with no timeout).
+    `settings.provider_timeout_s` (the SDK sends prediction creation with no timeout), and a
+    status check that fails transiently is retried in place rather than creating (and paying
+    for) a second prediction.
 
     Durations above 30 s are generated at 30 s (MusicGen's limit) and looped by the
     composer; `MediaFile.duration_s` is the probed length.
@@ -71,6 +75,7 @@ class MusicGenMusic:
         self._key = settings.replicate_api_token.get_secret_value()
         self._timeout_s = settings.provider_timeout_s
         self._poll_s = settings.provider_poll_s
+        self._poll_retries = settings.provider_retries
         self._job_timeout_s = settings.provider_job_timeout_s
         self._client = replicate.Client(
             api_token=self._key,
@@ -124,7 +129,10 @@ class MusicGenMusic:
         async with asyncio.timeout(self._job_timeout_s):
             while prediction.status not in ("succeeded", "failed", "canceled"):
                 await asyncio.sleep(self._poll_s)
-                prediction = await self._client.predictions.async_get(prediction.id)
+                prediction = await poll_in_place(
+                    partial(self._client.predictions.async_get, prediction.id),
+                    tolerance=self._poll_retries, interval_s=self._poll_s,
+                )
         return prediction
 
     async def compose_music(self, req: MusicRequest, out: Path) -> MediaFile:
