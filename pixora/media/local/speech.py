@@ -41,7 +41,9 @@ TONE_EQ: dict[str, tuple[float, float, float, float]] = {
 }
 """Per tone: (low-shelf gain dB, low corner Hz, high-shelf gain dB, high corner Hz)."""
 
-_lock = threading.Lock()
+_load_lock = threading.Lock()
+_synth_lock = threading.Lock()
+"""Serialises synthesis: Piper's espeak-ng phonemizer is not thread-safe."""
 
 
 @cache
@@ -51,7 +53,7 @@ def load_voice() -> PiperVoice:
 
 
 def _voice() -> PiperVoice:
-    with _lock:
+    with _load_lock:
         return load_voice()
 
 
@@ -79,7 +81,8 @@ def synthesize_array(text: str, voice: VoiceSpec) -> tuple[np.ndarray, int]:
     """
     piper = _voice()
     config = SynthesisConfig(length_scale=1 / voice.speed, normalize_audio=False)
-    chunks = [c.audio_float_array for c in piper.synthesize(text.strip(), config)]
+    with _synth_lock:
+        chunks = [c.audio_float_array for c in piper.synthesize(text.strip(), config)]
     if not chunks:
         raise ValueError("narration text has nothing speakable")
     audio = np.concatenate(chunks).astype(np.float64)
