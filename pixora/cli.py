@@ -78,8 +78,8 @@ async def render(settings: Settings, breakdown_file: Path, out: Path) -> Path:
         await printer.start()
         try:
             video = await Generator(svc, task.task_id).run()
-        except ValueError as err:
-            raise CliError(str(err)) from None
+        except Exception as err:
+            raise CliError(f"generation failed: {err}") from None
         finally:
             await printer.stop()
         return _publish(svc.storage.local_path(video.key), out)

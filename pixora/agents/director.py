@@ -137,7 +137,10 @@ class OfflineDirector(Model):
         intent = classify(turn.message, has_breakdown=turn.has_breakdown)
         wanted = TOOL_FOR.get(intent.kind)
         if wanted and wanted in tool_names:
-            args = self.arguments(intent, turn)
+            try:
+                args = self.arguments(intent, turn)
+            except ValueError as err:
+                return f"I couldn't do that: {err}. What would you like instead?", []
             if args is None:
                 return self.clarify(intent), []
             return "", [(wanted, args)]
@@ -228,7 +231,7 @@ class OfflineDirector(Model):
             usage=ResponseUsage(
                 input_tokens=in_tokens, output_tokens=out_tokens,
                 total_tokens=in_tokens + out_tokens,
-                input_tokens_details=InputTokensDetails(cached_tokens=0),
+                input_tokens_details=InputTokensDetails(cached_tokens=0, cache_write_tokens=0),
                 output_tokens_details=OutputTokensDetails(reasoning_tokens=0),
             ),
         )

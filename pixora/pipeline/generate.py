@@ -417,8 +417,8 @@ class Generator:
                 "video_url": await storage.url(video_key),
                 "thumbnail_url": await storage.url(thumb_key),
                 "duration_s": video.duration_s,
-                "reused_pieces": sum(result.reused),
-                "rendered_pieces": len(result.reused) - sum(result.reused),
+                "reused_pieces": len(result.reused),
+                "rendered_pieces": len(result.pieces) - len(result.reused),
                 "notes": self.notes,
                 "scenes": [
                     {

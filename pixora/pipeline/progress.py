@@ -38,7 +38,8 @@ class ProgressReporter:
         return round(100.0 * got / total, 1)
 
     async def report(self, stage: str, fraction: float, message: str) -> None:
-        self.done[stage] = max(self.done.get(stage, 0.0), fraction)
+        if stage in STAGE_WEIGHTS:
+            self.done[stage] = max(self.done.get(stage, 0.0), fraction)
         self.percent = max(self.percent, self._overall())
         elapsed = time.monotonic() - self.started
         eta = None
