@@ -12,12 +12,12 @@ import httpx
 import jwt
 import pytest
 from pydantic import SecretStr
+from server_live import client, live_server
 from websockets.exceptions import ConnectionClosed
 
 from pixora.config import Settings
 from pixora.server.auth import AuthError, issue_token, verify_supabase_token, verify_token
 from pixora.studio import Studio
-from server_live import client, live_server
 
 SUPABASE_SECRET = "supabase-test-secret-0123456789abcdef"
 OTHER_SECRET = "another-secret-entirely-0123456789abcdef"
@@ -164,6 +164,7 @@ async def test_other_users_task_is_forbidden(
     settings: Settings, studio: Studio, address: str, redis: object
 ) -> None:
     task = await studio.create_task("bob")
+    events_before = await studio.events.last_id(task.task_id)
     alice = issue_token(settings, "alice")
     bob = issue_token(settings, "bob")
 
@@ -188,7 +189,7 @@ async def test_other_users_task_is_forbidden(
             assert reply["task_id"] == task.task_id
         await c.send({"type": "ping"})
         assert (await c.recv())["type"] == "pong"
-    assert await studio.events.last_id(task.task_id) == 0
+    assert await studio.events.last_id(task.task_id) == events_before
 
     async with httpx.AsyncClient(base_url=f"http://{address}") as http:
         h = {"Authorization": f"Bearer {alice}"}

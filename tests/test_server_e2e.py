@@ -58,18 +58,17 @@ async def test_chat_approve_render_edit(
     async with live_server(studio) as address:
         http = httpx.AsyncClient(base_url=f"http://{address}", timeout=30)
         async with client(address, token) as a:
-            # 1. A prompt without a task id creates the task; tokens stream, then the
-            #    breakdown and the approval gate.
+            # 1. A prompt without a task id creates the task; the breakdown arrives, then
+            #    the reply streams as tokens and ends the turn, awaiting approval.
             await a.send({"message": PROMPT})
             created = await a.until(of_type("task_created"))
             task_id = created["task_id"]
             assert created["id"] == 1
-            gate = await a.until(of_type("approval_required"))
+            breakdown = await a.until(of_type("scene_breakdown", version=1, approved=False))
+            gate = await a.until(of_type("agent_message"))
             kinds = [m["type"] for m in a.events(task_id)]
-            assert "token" in kinds
-            assert kinds.index("token") < kinds.index("agent_message")
-            assert "scene_breakdown" in kinds and "tool_call" in kinds
-            breakdown = next(m for m in a.received if m["type"] == "scene_breakdown")
+            assert "handoff" in kinds and "tool_call" in kinds and "tool_result" in kinds
+            assert kinds.count("token") > 3 and kinds[-2] == "token"
             scenes = breakdown["data"]["breakdown"]["scenes"]
             assert scenes and all(s["script"] and s["visual_prompt"] for s in scenes)
 
@@ -83,9 +82,8 @@ async def test_chat_approve_render_edit(
                 await c.until(of_type("pong"))
 
                 await a.send({"type": "approve", "task_id": task_id, "approved": True})
-                first = await c.until(of_type("progress_update"), timeout=120)
-                seen_by_c = [m for m in c.events(task_id)]
-                assert first in seen_by_c
+                await c.until(of_type("progress_update"), timeout=120)
+                seen_by_c = c.events(task_id)
 
                 # The socket answers while the render runs.
                 await a.send({"type": "ping"})
@@ -137,15 +135,23 @@ async def test_chat_approve_render_edit(
             thumb = await http.get(data["thumbnail_url"], params={"token": token})
             assert thumb.status_code == 200 and thumb.content[:2] == b"\xff\xd8"
 
-            # 4. An edit from chat makes breakdown v2, and approving it makes video v2.
+            # 4. Edits: narration by command (what the page's inline edit sends), visuals by
+            #    chat. Approving the result renders video version 2.
+            new_line = "A lone beacon sweeps the dark sea."
+            await a.send({"type": "command", "task_id": task_id, "command": "update_scene",
+                          "params": {"scene_index": 1, "new_content": f'"{new_line}"',
+                                     "update_type": "script"}})
+            result = await a.until(of_type("command_result"), timeout=60)
+            assert result["data"]["result"]["status"] == "ok"
+            v2 = of_type("scene_breakdown", version=2)
+            edited = next((m for m in a.received if v2(m)), None) or await a.until(v2)
+            assert edited["data"]["breakdown"]["scenes"][0]["script"] == new_line
             await a.send({"type": "chat_message", "task_id": task_id,
-                          "message": 'Change scene 1 narration to "A lone beacon sweeps the '
-                                     'dark sea."'})
-            edited = await a.until(of_type("scene_breakdown", version=2), timeout=60)
-            assert edited["data"]["breakdown"]["scenes"][0]["script"] == (
-                "A lone beacon sweeps the dark sea."
-            )
-            await a.until(of_type("approval_required"), timeout=60)
+                          "message": "Make scene 2 at sunrise"})
+            visual = await a.until(of_type("scene_breakdown", version=3), timeout=60)
+            scenes = visual["data"]["breakdown"]["scenes"]
+            assert scenes[0]["script"] == new_line and "sunrise" in scenes[1]["visual_prompt"]
+            await a.until(of_type("agent_message"), timeout=60)
             second = await _approve_and_render([a], task_id, 2)
             assert second["data"]["reused_pieces"] > 0
             r = await http.get(f"/api/tasks/{task_id}/video", params={"version": 2, "token": token},

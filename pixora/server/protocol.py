@@ -6,7 +6,8 @@ typed form `{"type": "chat_message" | "command" | "approve" | "cancel" | "ping" 
 ...}`. The full protocol is in `docs/protocol.md`.
 
 Server messages relayed from a task's event stream carry the stream's integer `id`; messages
-that concern only one socket (errors from its own input, `pong`, `command_result`) carry `"id": null` and are never stored.
+that concern only one socket (errors from its own input, `pong`, `command_result`) carry
+`"id": null` and are never stored.
 """
 
 from __future__ import annotations

@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
+RELAY_BLOCK_MS = 2000
+"""Longest wait of one blocking stream read; below redis-py's default 5 s socket timeout."""
 
 
 def studio_error(exc: BaseException) -> tuple[str, str] | None:
@@ -132,7 +134,7 @@ class Connection:
         self._relays[task_id] = relay
 
     async def _relay(self, task_id: str, after: int) -> None:
-        async for event in self.studio.events.follow(task_id, after):
+        async for event in self.studio.events.follow(task_id, after, block_ms=RELAY_BLOCK_MS):
             await self.send(event.model_dump(mode="json"))
             if not self._open:
                 return

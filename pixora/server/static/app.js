@@ -169,6 +169,10 @@ function onEvent(ev) {
 
 const HANDLERS = {
   pong() {},
+  command_result(ev) {
+    const result = ev.data.result || {};
+    if (result.status === "error") addNote(`${ev.data.command}: ${result.message}`, "error");
+  },
   token(ev) {
     if (!state.streaming) state.streaming = addBubble("assistant", "");
     state.streaming.querySelector(".text").textContent += ev.content || "";
@@ -214,7 +218,7 @@ const HANDLERS = {
   scene_breakdown(ev) {
     closeStream();
     renderBreakdown(ev.data.breakdown || ev.data);
-    $("approve").disabled = true;
+    $("approve").disabled = Boolean(ev.data.approved);
   },
   approval_required(ev) {
     closeStream();
@@ -303,16 +307,9 @@ function sceneCard(scene) {
   return node;
 }
 
-const FIELD_WORDS = { script: "narration", visual_prompt: "visual prompt", duration: "duration" };
-
 function editField(field, index, name, current) {
-  if (field.querySelector("textarea, input")) return;
-  const input = name === "duration" ? el("input") : el("textarea");
-  if (name === "duration") {
-    input.type = "number";
-    input.min = "1.5";
-    input.step = "0.5";
-  }
+  if (field.querySelector("textarea")) return;
+  const input = el("textarea");
   input.value = current;
   const save = el("button", "primary small", "Save");
   save.type = "button";
@@ -326,10 +323,19 @@ function editField(field, index, name, current) {
   save.addEventListener("click", () => {
     const value = input.value.trim();
     if (!value || value === String(current)) return box.remove();
-    const text = name === "duration"
-      ? `Change scene ${index} duration to ${value} seconds`
-      : `Change scene ${index} ${FIELD_WORDS[name]} to "${value}"`;
-    sendChat(text);
+    // Narration is taken verbatim (quoted); a visual change is described in plain words.
+    const script = name === "script";
+    send({
+      type: "command",
+      task_id: state.taskId,
+      command: "update_scene",
+      params: {
+        scene_index: index,
+        new_content: script ? `"${value.replaceAll('"', "'")}"` : value,
+        update_type: script ? "script" : "visual",
+      },
+    });
+    addNote(`Editing scene ${index} ${script ? "narration" : "visual"}…`, "handoff");
     box.remove();
   });
 }
