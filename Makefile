@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench install clean
+.PHONY: demo render-example test bench install clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -15,9 +15,13 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/pixora render examples/space_exploration.json -o out/space_exploration.mp4
+	$(BIN)/pixora create "Create a 30-second video about space exploration" --yes -o out/space_exploration.mp4
+
+render-example: $(STAMP)
+	$(BIN)/pixora render examples/space_exploration.json -o out/space_exploration_example.mp4
 
 test: $(STAMP)
+	sh scripts/ensure-chromium.sh
 	$(BIN)/ruff check pixora tests bench
 	$(BIN)/pytest -q
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ from rich.console import Console
 
 from pixora.config import ConfigError, Settings, load_settings
 from pixora.context.models import Breakdown, TaskContext
+from pixora.services import Services
 from pixora.terminal import EventPrinter
 
 console = Console()
@@ -58,26 +60,27 @@ def _publish(video: Path, out: Path) -> Path:
 
 
 async def render(settings: Settings, breakdown_file: Path, out: Path) -> Path:
-    """Render a hand-written breakdown: running this command is its approval."""
+    """Render a hand-written breakdown; running this command is its approval.
+
+    The task id is derived from the file's path, so rendering the same file again after an
+    edit reuses every scene whose inputs did not change.
+    """
     from pixora.pipeline.generate import Generator
-    from pixora.services import Services
 
     breakdown = load_breakdown(breakdown_file)
-    base = breakdown_file.parent
     for scene in breakdown.scenes:
         if scene.image and not Path(scene.image).is_absolute():
-            scene.image = str((base / scene.image).resolve())
+            scene.image = str((breakdown_file.parent / scene.image).resolve())
+    task_id = "r" + hashlib.sha1(str(breakdown_file.resolve()).encode()).hexdigest()[:11]
     svc = Services.open(settings)
     try:
-        task = TaskContext(user_id="cli", title=breakdown.title, breakdown=breakdown,
-                           approved_version=breakdown.version)
-        await svc.store.create(task)
-        console.print(f"Task [bold]{task.task_id}[/]: {len(breakdown.scenes)} scenes, "
+        await _install_breakdown(svc, task_id, breakdown)
+        console.print(f"Task [bold]{task_id}[/]: {len(breakdown.scenes)} scenes, "
                       f"{breakdown.total_duration:g} s planned, {breakdown.aspect_ratio}")
-        printer = EventPrinter(svc.events, task.task_id, console)
+        printer = EventPrinter(svc.events, task_id, console)
         await printer.start()
         try:
-            video = await Generator(svc, task.task_id).run()
+            video = await Generator(svc, task_id).run()
         except Exception as err:
             raise CliError(f"generation failed: {err}") from None
         finally:
@@ -85,6 +88,26 @@ async def render(settings: Settings, breakdown_file: Path, out: Path) -> Path:
         return _publish(svc.storage.local_path(video.key), out)
     finally:
         await svc.close()
+
+
+async def _install_breakdown(svc: Services, task_id: str, breakdown: Breakdown) -> None:
+    """Create the render task, or make `breakdown` its next approved version."""
+    if not await svc.store.exists(task_id):
+        await svc.store.create(TaskContext(
+            task_id=task_id, user_id="cli", title=breakdown.title, breakdown=breakdown,
+            approved_version=breakdown.version,
+        ))
+        return
+
+    def fn(task: TaskContext) -> None:
+        current = task.breakdown
+        if current is None or current.model_dump(exclude={"version"}) != breakdown.model_dump(
+                exclude={"version"}):
+            task.set_breakdown(breakdown)
+        assert task.breakdown is not None
+        task.approved_version = task.breakdown.version
+
+    await svc.store.update(task_id, fn)
 
 
 async def create(settings: Settings, args: argparse.Namespace) -> Path | None:
@@ -221,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
 
             print_providers(settings, console)
     except (CliError, ConfigError) as err:
-        console.print(f"[red]error:[/] {err}", highlight=False)
+        console.print(f"[red]error:[/] {err}", highlight=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         return 130
