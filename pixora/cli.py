@@ -16,6 +16,7 @@ from rich.console import Console
 
 from pixora.config import ConfigError, Settings, load_settings
 from pixora.context.models import Breakdown, TaskContext
+from pixora.evals.cli import add_eval_parser, run_eval_command
 from pixora.services import Services
 from pixora.terminal import EventPrinter
 
@@ -220,6 +221,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int)
 
     sub.add_parser("providers", help="show which media provider serves each capability")
+    add_eval_parser(sub)
     return p
 
 
@@ -239,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
             from pixora.server.app import run_server
 
             run_server(settings, args.host, args.port)
+        elif args.command == "eval":
+            return run_eval_command(settings, args, console)
         elif args.command == "providers":
             from pixora.media.registry import print_providers
 
