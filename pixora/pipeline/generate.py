@@ -30,6 +30,7 @@ from pixora.context.models import (
     VideoVersion,
 )
 from pixora.media.compose import Composer, MusicInput, SceneInput
+from pixora.media.cost import estimate_cost_usd
 from pixora.media.presets import motion_for_camera
 from pixora.media.protocols import (
     ImageRequest,
@@ -50,6 +51,10 @@ class GenerationRefused(ValueError):
 
 class GenerationCancelled(RuntimeError):
     """The user cancelled the task while it was generating."""
+
+
+class BudgetExceeded(RuntimeError):
+    """The next cloud call would take the task over its budget (`PIXORA_TASK_BUDGET_USD`)."""
 
 
 def inputs_hash(inputs: dict[str, Any]) -> str:
@@ -82,12 +87,26 @@ class Generator:
         self.jobs = asyncio.Semaphore(svc.settings.scene_jobs)
         self.ctx: TaskContext
         self.notes: list[str] = []
+        self.committed_usd = 0.0
+        """Estimated cost of the cloud calls started in this run, in US dollars."""
 
     # -- bookkeeping -------------------------------------------------------------------------
 
     async def _check_cancelled(self) -> None:
         if (await self.svc.store.load(self.task_id)).stage == Stage.CANCELLED:
             raise GenerationCancelled("cancelled by the user")
+
+    def _reserve(self, name: str, usd: float) -> None:
+        """Count `usd` against the task's budget before a call; raise if it would exceed it."""
+        budget = self.svc.settings.task_budget_usd
+        spent = self.ctx.total_cost_usd + self.committed_usd
+        if usd and spent + usd > budget:
+            raise BudgetExceeded(
+                f"{name} would cost about ${usd:.2f}, taking this task over its ${budget:.2f} "
+                f"budget (${spent:.2f} so far); raise PIXORA_TASK_BUDGET_USD or use local "
+                "providers"
+            )
+        self.committed_usd += usd
 
     async def _asset(
         self,
@@ -96,14 +115,22 @@ class Generator:
         key: str,
         inputs: dict[str, Any],
         make: Callable[[Path], Awaitable[MediaFile]],
+        estimate: tuple[str, Any] | None = None,
     ) -> Asset:
-        """Return the asset `name`, making it only if its inputs changed or its file is gone."""
+        """Return the asset `name`, making it only if its inputs changed or its file is gone.
+
+        `estimate` is (capability, request) for the cost check against the task's budget.
+        """
         h = inputs_hash(inputs)
         path = self.svc.storage.local_path(key)
         known = self.ctx.assets.get(name)
         if known and known.inputs_hash == h and known.key == key and path.is_file():
             return known
         await self._check_cancelled()
+        if estimate:
+            capability, request = estimate
+            provider = getattr(self.svc.providers, capability).name
+            self._reserve(name, estimate_cost_usd(provider, capability, request))
         tmp = path.with_name(f".{h}.{path.name}")
         async with self.jobs:
             media = await make(tmp)
@@ -142,7 +169,7 @@ class Generator:
         return await self._asset(
             f"character/{ch.id}", "image", key_for(self.task_id, "character", name=ch.id),
             {"req": req.__dict__, "provider": providers.image.name},
-            lambda out: providers.image.generate_image(req, out),
+            lambda out: providers.image.generate_image(req, out), ("image", req),
         )
 
     async def _narration(self, bd: Breakdown, scene: Scene) -> Asset:
@@ -152,7 +179,7 @@ class Generator:
             f"scene_{scene.index}/narration", "narration",
             key_for(self.task_id, "narration", scene=scene.index),
             {"text": scene.script, "voice": bd.voice.model_dump(), "provider": speech.name},
-            lambda out: speech.synthesize(req, out),
+            lambda out: speech.synthesize(req, out), ("speech", req),
         )
 
     async def _image(self, bd: Breakdown, scene: Scene, refs: dict[str, Asset]) -> Asset:
@@ -188,7 +215,7 @@ class Generator:
                 "req": {**req.__dict__, "references": [refs[c.id].inputs_hash for c in people]},
                 "provider": image.name,
             },
-            lambda out: image.generate_image(req, out),
+            lambda out: image.generate_image(req, out), ("image", req),
         )
 
     async def _motion(self, bd: Breakdown, scene: Scene, image: Asset, duration: float) -> Asset:
@@ -204,7 +231,7 @@ class Generator:
             key_for(self.task_id, "motion", scene=scene.index),
             {"image": image.inputs_hash, "duration": duration, "motion": req.motion,
              "size": [width, height], "fps": req.fps, "provider": motion.name},
-            lambda out: motion.animate(req, out),
+            lambda out: motion.animate(req, out), ("motion", req),
         )
 
     async def _music(self, bd: Breakdown, n: int, span: float) -> Asset:
@@ -216,7 +243,7 @@ class Generator:
         return await self._asset(
             f"music/{n + 1}", "music", key_for(self.task_id, "music", name=str(n + 1)),
             {"req": req.__dict__, "provider": music.name},
-            lambda out: music.compose_music(req, out),
+            lambda out: music.compose_music(req, out), ("music", req),
         )
 
     async def _staged(self, stage: str, label: str, coros: list[Awaitable[Asset]]) -> list[Asset]:
