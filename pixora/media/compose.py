@@ -127,10 +127,14 @@ ProgressFn = Callable[[float, str], None]
 class Composer:
     """Renders, caches and joins the pieces of a video (see the module docstring).
 
-    cache_dir: where pieces live (created if missing); safe to share between composes.
+    cache_dir: where pieces and soundtracks live (created if missing); safe to share between
+        composes, even concurrent ones (every file is renamed into place complete).
     fps: output frame rate; transition_s: xfade length in seconds (rounded to frames);
-    loudness_lufs: integrated loudness target; music_level_db: music gain before ducking;
-    lead_s: narration delay after each scene start; jobs: ffmpeg processes run at once.
+    loudness_lufs: integrated loudness target (EBU R128); music_level_db: music gain in dB
+        before ducking; lead_s: narration delay after each scene start, in seconds; tail_s:
+        quiet time kept after narration before the next scene begins (narration longer than
+        its window is sped up, at most `timeline.MAX_NARRATION_SPEED`);
+    jobs: ffmpeg processes run at once.
     """
 
     def __init__(
