@@ -90,7 +90,7 @@ def run_eval_command(settings: Settings, args: argparse.Namespace,
         if case.status != "pass":
             reasons = "; ".join(f"{m.name}: {m.reason}" for m in case.failures) or case.error
             console.print(f"[red]{case.status.upper()}[/] {case.name}: {reasons}",
-                          highlight=False)
+                          highlight=False, soft_wrap=True)
     passed = sum(1 for c in result.cases if c.status == "pass")
     console.print(f"{passed}/{len(result.cases)} cases passed in {result.wall_s:.1f} s "
                   f"(model {result.model}); {'PASSED' if result.passed else 'FAILED'} the "

@@ -122,6 +122,10 @@ class BreakdownExpectation(_Strict):
     voice_speed: float | None = None
     characters: list[str] = Field(default_factory=list, description="Names that must exist.")
     min_version: int | None = None
+    forbid_text: list[str] = Field(
+        default_factory=list,
+        description="Regexes (case-insensitive) that must not occur in the title, narration or "
+                    "visual prompts (instructions leaking into the video).")
 
 
 class VideoExpectation(_Strict):

@@ -18,6 +18,8 @@ Checks (on the task's current breakdown, when the case expects one):
   least one scene, and a scene whose script or visual prompt names a character lists that
   character's id (so its image carries the character's reference and description).
 - `min_version`: the breakdown reached at least this version (edits happened).
+- `forbid_text`: no regex matches the title, a narration or a visual prompt (e.g. an
+  instruction to the agents that leaked into what the video says or shows).
 """
 
 from __future__ import annotations
@@ -135,6 +137,13 @@ def score(run: CaseRun) -> MetricResult:
     if exp.min_version is not None:
         checks.append(Check(name="min_version", ok=bd.version >= exp.min_version,
                             detail=f"version {bd.version} (at least {exp.min_version})"))
+    for pattern in exp.forbid_text:
+        places = [("title", bd.title)] + [
+            (f"scene {sc.index} {part}", text) for sc in bd.scenes
+            for part, text in (("script", sc.script), ("visual", sc.visual_prompt))]
+        hits = [where for where, text in places if re.search(pattern, text, re.I)]
+        checks.append(Check(name=f"forbid_text /{pattern}/", ok=not hits,
+                            detail=f"found in {', '.join(hits[:6])}" if hits else "absent"))
     checks.extend(_character_checks(bd, exp.characters))
     return MetricResult.from_checks(NAME, checks, scenes=n, total_duration_s=total,
                                     version=bd.version)
