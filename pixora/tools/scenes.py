@@ -105,7 +105,7 @@ async def regenerate_scene_tool(
     def change(bd: Breakdown | None) -> Breakdown:
         if bd is None:
             raise ToolError("there is no scene breakdown yet")
-        scene = revise_scene(bd, scene_index, guidance, "visual")
+        scene = revise_scene(bd, scene_index, guidance, "both")
         bd.scenes[scene_index - 1] = scene
         changed.update(scene.model_dump())
         return bd
