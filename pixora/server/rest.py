@@ -9,7 +9,7 @@ with HTTP range requests (RFC 9110 §14: `Range: bytes=a-b` answers 206 with Con
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -24,10 +24,7 @@ from pixora.server.auth import (
     verify_supabase_token,
 )
 from pixora.storage.base import InvalidKey, validate_key
-from pixora.studio import StudioError
-
-if TYPE_CHECKING:
-    from pixora.studio import Studio
+from pixora.studio import Studio, StudioError
 
 _STATUS = {"forbidden": 403, "task_not_found": 404, "not_found": 404, "unauthorized": 401}
 

@@ -13,10 +13,12 @@ import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
+from pixora.context.events import stream_key
 from pixora.context.store import TaskNotFound
 from pixora.server.auth import AuthError, authenticate
 from pixora.server.protocol import (
@@ -32,18 +34,16 @@ from pixora.server.protocol import (
     error_message,
     parse_frame,
 )
-from pixora.studio import Forbidden, StudioError
-
-if TYPE_CHECKING:
-    from pixora.studio import Studio
+from pixora.studio import Forbidden, Studio, StudioError
 
 log = logging.getLogger(__name__)
 
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
-RELAY_BLOCK_MS = 2000
-"""Longest wait of one blocking stream read; below redis-py's default 5 s socket timeout."""
+RELAY_BLOCK_MS = 1000
+"""Longest wait of one blocking stream read: below redis-py's default 5 s socket timeout, and
+how long a stopped relay may take to end."""
 
 
 def studio_error(exc: BaseException) -> tuple[str, str] | None:
@@ -58,6 +58,12 @@ def studio_error(exc: BaseException) -> tuple[str, str] | None:
 def _log_failure(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error("event relay failed", exc_info=task.exception())
+
+
+@dataclass
+class _Relay:
+    stop: asyncio.Event
+    task: asyncio.Task[None]
 
 
 class TaskRunner:
@@ -107,14 +113,14 @@ class Connection:
         self.runner = runner
         self.user_id = user_id
         self._send_lock = asyncio.Lock()
-        self._relays: dict[str, asyncio.Task[None]] = {}
+        self._relays: dict[str, _Relay] = {}
         self._open = True
 
-    async def send(self, message: dict[str, Any]) -> None:
-        """Send one JSON message; a closed socket makes this a no-op."""
-        if not self._open:
-            return
+    async def send(self, message: dict[str, Any], *, unless: asyncio.Event | None = None) -> None:
+        """Send one JSON message; a closed socket (or a set `unless`) makes this a no-op."""
         async with self._send_lock:
+            if not self._open or (unless is not None and unless.is_set()):
+                return
             try:
                 await self.ws.send_text(json.dumps(message, default=str))
             except (WebSocketDisconnect, RuntimeError, OSError):
@@ -123,44 +129,59 @@ class Connection:
     async def error(self, code: str, message: str, task_id: str | None = None) -> None:
         await self.send(error_message(code, message, task_id))
 
-    async def watch(self, task_id: str, after: int) -> None:
+    def watch(self, task_id: str, after: int) -> None:
         """Relay the task's events with id greater than `after`, replayed then followed.
 
-        Watching a task again restarts its relay from the new `after`.
+        Watching a task again restarts its relay from the new `after`; the old relay sends
+        nothing more.
         """
-        await self._stop_relay(task_id)
-        relay = asyncio.create_task(self._relay(task_id, after))
-        relay.add_done_callback(_log_failure)
-        self._relays[task_id] = relay
+        old = self._relays.pop(task_id, None)
+        if old is not None:
+            old.stop.set()
+        stop = asyncio.Event()
+        task = asyncio.create_task(self._relay(task_id, after, stop))
+        task.add_done_callback(_log_failure)
+        self._relays[task_id] = _Relay(stop, task)
 
-    async def _relay(self, task_id: str, after: int) -> None:
-        async for event in self.studio.events.follow(task_id, after, block_ms=RELAY_BLOCK_MS):
-            await self.send(event.model_dump(mode="json"))
-            if not self._open:
-                return
+    async def _relay(self, task_id: str, after: int, stop: asyncio.Event) -> None:
+        """Read the stream in batches (XRANGE) and wait for more with a short blocking XREAD.
 
-    async def _stop_relay(self, task_id: str) -> None:
-        relay = self._relays.pop(task_id, None)
-        if relay is not None:
-            relay.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await relay
+        The relay is stopped with `stop`, never cancelled: cancelling a blocked redis-py read
+        can break the pooled connection under it.
+        """
+        events = self.studio.events
+        key = stream_key(task_id)
+        while not stop.is_set() and self._open:
+            batch = await events.read(task_id, after, count=100)
+            for event in batch:
+                await self.send(event.model_dump(mode="json"), unless=stop)
+                after = event.id
+            if not batch:
+                await events.redis.xread({key: f"{after}-0"}, block=RELAY_BLOCK_MS, count=1)
+
+    def watching(self, task_id: str) -> bool:
+        return task_id in self._relays
 
     async def close(self) -> None:
-        self._open = False
-        for task_id in list(self._relays):
-            await self._stop_relay(task_id)
+        """Stop every relay and wait for them to end (at most `RELAY_BLOCK_MS`)."""
+        async with self._send_lock:
+            self._open = False
+        relays = list(self._relays.values())
+        self._relays.clear()
+        for relay in relays:
+            relay.stop.set()
+        await asyncio.gather(*(r.task for r in relays), return_exceptions=True)
 
     async def _own(self, task_id: str) -> None:
         """Check the user may use the task, and watch it (from now) if not watched yet."""
         await self.studio.get_task(task_id, self.user_id)
-        if task_id not in self._relays:
-            await self.watch(task_id, await self.studio.events.last_id(task_id))
+        if not self.watching(task_id):
+            self.watch(task_id, await self.studio.events.last_id(task_id))
 
     async def _new_task(self) -> str:
         """Create a task and watch it from its first event (`task_created`)."""
         ctx = await self.studio.create_task(self.user_id)
-        await self.watch(ctx.task_id, 0)
+        self.watch(ctx.task_id, 0)
         return ctx.task_id
 
     def _background(self, task_id: str, call: Coroutine[Any, Any, object]) -> None:
@@ -175,7 +196,7 @@ class Connection:
             await self.send(direct("pong"))
         elif isinstance(msg, Resume):
             await self.studio.get_task(msg.task_id, self.user_id)
-            await self.watch(msg.task_id, msg.last_event_id)
+            self.watch(msg.task_id, msg.last_event_id)
         elif isinstance(msg, ChatMessage):
             task_id = msg.task_id or await self._new_task()
             await self._own(task_id)
@@ -255,7 +276,7 @@ async def _watch_from_query(conn: Connection) -> bool:
     except TaskNotFound:
         await conn.ws.close(CLOSE_NOT_FOUND, reason="task_not_found")
         return False
-    await conn.watch(task_id, max(after, 0))
+    conn.watch(task_id, max(after, 0))
     return True
 
 

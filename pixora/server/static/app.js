@@ -48,7 +48,7 @@ async function api(path, options = {}) {
 
 function fmtSeconds(s) {
   if (s === null || s === undefined) return "";
-  if (s < 60) return `${Math.round(s)} s`;
+  if (s < 60) return `${Math.round(s * 10) / 10} s`;
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
