@@ -178,6 +178,13 @@ class Connection:
         if not self.watching(task_id):
             self.watch(task_id, await self.studio.events.last_id(task_id))
 
+    async def _target(self, task_id: str | None) -> str:
+        """The task a chat message or command is for: `task_id` (checked), or a new task."""
+        if task_id is None:
+            return await self._new_task()
+        await self._own(task_id)
+        return task_id
+
     async def _new_task(self) -> str:
         """Create a task and watch it from its first event (`task_created`)."""
         ctx = await self.studio.create_task(self.user_id)
@@ -198,12 +205,10 @@ class Connection:
             await self.studio.get_task(msg.task_id, self.user_id)
             self.watch(msg.task_id, msg.last_event_id)
         elif isinstance(msg, ChatMessage):
-            task_id = msg.task_id or await self._new_task()
-            await self._own(task_id)
+            task_id = await self._target(msg.task_id)
             self._background(task_id, self.studio.chat(task_id, self.user_id, msg.message))
         elif isinstance(msg, Command):
-            task_id = msg.task_id or await self._new_task()
-            await self._own(task_id)
+            task_id = await self._target(msg.task_id)
             self._background(task_id, self._command(task_id, msg))
         elif isinstance(msg, Approve):
             await self._own(msg.task_id)
