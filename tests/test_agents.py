@@ -89,6 +89,9 @@ async def test_gate_holds_when_model_calls_generation_first(settings: Settings):
         # The user declines the paused run: still nothing generated.
         await studio.approve(task.task_id, "ada", approved=False)
         assert (await studio.store.load(task.task_id)).assets == {}
+        declined = [e for e in await _events(studio, task.task_id) if e.type == "tool_result"]
+        assert declined[-1].data["tool"] == "generate_video_tool"
+        assert "did not approve" in str(declined[-1].data["output"])
     finally:
         await studio.close()
 

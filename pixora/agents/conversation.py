@@ -76,23 +76,27 @@ class Conversation:
         state = await RunState.from_string(
             self.agents[self.start], raw, context_override=ctx,
         )
+        waiting: dict[str, str] = {}
         for item in state.get_interruptions():
+            waiting[str(item.call_id)] = str(item.tool_name)
             if approved:
                 state.approve(item)
             else:
                 state.reject(item, rejection_message="The user did not approve generation.")
-        return await self._run(ctx, self.agents[self.start], state)
+        return await self._run(ctx, self.agents[self.start], state, waiting)
 
     async def _run(
-        self, ctx: AgentContext, agent: Agent[AgentContext], input: str | RunState[Any]
+        self, ctx: AgentContext, agent: Agent[AgentContext], input: str | RunState[Any],
+        tool_names: dict[str, str] | None = None,
     ) -> TurnOutcome:
+        """Stream one run. `tool_names` maps call ids of calls made before a resume to tools."""
         events = ctx.svc.events
         tid = ctx.task_id
         result = Runner.run_streamed(
             agent, input, context=ctx, session=self._session(ctx),
             run_config=self.run_config, max_turns=MAX_TURNS,
         )
-        tool_names: dict[str, str] = {}
+        tool_names = dict(tool_names or {})
         last_text = ""
         async for ev in result.stream_events():
             if isinstance(ev, RawResponsesStreamEvent):
@@ -153,7 +157,7 @@ class Conversation:
         task = await ctx.task()
         bd = task.breakdown
         await ctx.svc.events.append(ctx.task_id, "approval_required", data={
-            "tools": [w.name for w in waiting],
+            "tools": [w.tool_name for w in waiting],
             "breakdown_version": bd.version if bd else None,
             "message": "Approve the scene breakdown to start generation.",
         })
