@@ -159,15 +159,28 @@ async def test_bad_input_gets_clear_answers_and_task_stays_usable(studio: Studio
     assert outcome is not None and "I can" in outcome.text
 
 
-async def test_cancel_while_generating_then_continue(studio: Studio):
+async def test_cancel_while_generating_then_resume_reuses_work(studio: Studio):
     tid = (await studio.create_task("ada")).task_id
     await studio.chat(tid, "ada", "Create a 15-second video about volcanoes")
     await studio.approve(tid, "ada")
     assert studio.jobs.is_running(tid)
-    await asyncio.sleep(0.5)
+    for _ in range(600):  # until some assets exist
+        if len((await studio.store.load(tid)).assets) >= 3:
+            break
+        await asyncio.sleep(0.1)
     outcome = await studio.chat(tid, "ada", "cancel")
     assert outcome is not None and "Cancelled" in outcome.text
     task = await studio.store.load(tid)
     assert task.stage == Stage.CANCELLED and task.videos == [] and not studio.jobs.is_running(tid)
+    made = {n: os.stat(studio.storage.local_path(a.key)).st_mtime_ns
+            for n, a in task.assets.items()}
+    assert made
     outcome = await studio.chat(tid, "ada", "status")
     assert outcome is not None and "cancelled" in outcome.text
+
+    await studio.approve(tid, "ada")
+    await studio.jobs.wait(tid)
+    task = await studio.store.load(tid)
+    assert task.stage == Stage.COMPLETED and len(task.videos) == 1
+    for name, mtime in made.items():
+        assert os.stat(studio.storage.local_path(task.assets[name].key)).st_mtime_ns == mtime
