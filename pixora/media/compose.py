@@ -118,7 +118,15 @@ class _Scene:
 class _Piece:
     kind: str
     path: Path
-    args: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One ffmpeg run: `inputs` and `graph`, and per output pad (label, frames, piece)."""
+
+    inputs: tuple[str, ...]
+    graph: str
+    outputs: tuple[tuple[str, int, _Piece], ...]
 
 
 ProgressFn = Callable[[float, str], None]
@@ -195,9 +203,8 @@ class Composer:
         out.parent.mkdir(parents=True, exist_ok=True)
         thumbnail.parent.mkdir(parents=True, exist_ok=True)
 
-        pieces = self._plan_pieces(vs, width, height)
+        pieces, to_render = self._plan(vs, width, height)
         reused = [p.path for p in pieces if p.path.exists()]
-        to_render = {p.path: p for p in pieces if not p.path.exists()}
         sg = self._soundtrack(vs, starts, cues, total_s)
         audio = self.cache_dir / f"audio-{await self._soundtrack_key(sg)}.m4a"
         audio_reused = audio.exists()
@@ -209,7 +216,8 @@ class Composer:
             done += 1
             report(min(done / steps, 1.0), message)
 
-        report(0.0, f"{len(to_render)} of {len(pieces)} pieces to render")
+        fresh = sum(len(j.outputs) for j in to_render)
+        report(0.0, f"{fresh} of {len(pieces)} pieces to render")
         sem = asyncio.Semaphore(self.jobs)
         failed = asyncio.Event()
 
@@ -224,8 +232,10 @@ class Composer:
                     raise
             step(what)
 
-        jobs = [job(f"rendered {p.kind}", partial(_render_atomically, p))
-                for p in to_render.values()]
+        enc = encoder_args(self.fps)
+        jobs = [job("rendered " + " and ".join(p.kind for _, _, p in j.outputs),
+                    partial(_render_atomically, j, enc))
+                for j in to_render]
         if not audio_reused:
             jobs.insert(0, job(
                 "mixed soundtrack", partial(_render_soundtrack, sg, self.loudness_lufs, audio)
@@ -324,66 +334,96 @@ class Composer:
             cues.append((m, length))
         return cues
 
-    def _plan_pieces(self, vs: list[_Scene], width: int, height: int) -> list[_Piece]:
-        """Bodies and transitions, in timeline order."""
-        enc = encoder_args(self.fps)
-        common = {"v": RECIPE_VERSION, "fps": self.fps, "size": [width, height], "enc": enc}
+    def _plan(
+        self, vs: list[_Scene], width: int, height: int
+    ) -> tuple[list[_Piece], list[_Job]]:
+        """The pieces in timeline order, and the jobs rendering those not in the cache. When
+        a scene's body and its outgoing transition are both missing, one job renders both and
+        decodes the clip once."""
+        common = {"v": RECIPE_VERSION, "fps": self.fps, "size": [width, height],
+                  "enc": encoder_args(self.fps)}
         pieces: list[_Piece] = []
+        jobs: list[_Job] = []
+        claimed: set[Path] = set()
+
+        def missing(piece: _Piece | None) -> bool:
+            if piece is None or piece.path in claimed or piece.path.exists():
+                return False
+            claimed.add(piece.path)
+            return True
+
         for i, s in enumerate(vs):
-            a, b = s.overlap_in, s.frames - s.overlap_out
-            inputs, chain = self._window(s, a, b, width, height)
-            key = _key({**common, "kind": "body", "clip": s.digest, "frames": s.frames,
+            a, b, n = s.overlap_in, s.frames - s.overlap_out, s.frames
+            key = _key({**common, "kind": "body", "clip": s.digest, "frames": n,
                         "window": [a, b]})
-            pieces.append(_Piece(
-                "body", self.cache_dir / f"body-{key}.mp4",
-                (*inputs, "-filter_complex", f"[0:v]{chain}[v]", "-map", "[v]",
-                 "-frames:v", str(b - a), *enc, "-an"),
-            ))
+            body = _Piece("body", self.cache_dir / f"body-{key}.mp4")
+            pieces.append(body)
+            xfade = None
             if s.overlap_out:
-                nxt, n = vs[i + 1], s.overlap_out
-                in_a, chain_a = self._window(s, s.frames - n, s.frames, width, height)
-                in_b, chain_b = self._window(nxt, 0, n, width, height)
+                nxt = vs[i + 1]
                 key = _key({**common, "kind": "xfade", "transition": s.transition,
-                            "from": [s.digest, s.frames], "to": [nxt.digest, nxt.frames],
-                            "frames": n})
+                            "from": [s.digest, n], "to": [nxt.digest, nxt.frames],
+                            "frames": s.overlap_out})
+                xfade = _Piece("transition", self.cache_dir / f"xfade-{key}.mp4")
+                pieces.append(xfade)
+            need_body, need_xfade = missing(body), missing(xfade)
+            size = (width, height)
+            if need_body and need_xfade and xfade:
+                inputs, decode = self._source(s, a, n)
+                head_in, head = self._source(vs[i + 1], 0, s.overlap_out)
+                t = s.overlap_out
                 graph = (
-                    f"[0:v]{chain_a}[a];[1:v]{chain_b}[b];"
-                    f"[a][b]xfade=transition={s.transition}:duration={n / self.fps}:offset=0[v]"
+                    f"[0:v]{decode},split=2[s0][s1];[s0]{self._cut(a, b, size)}[body];"
+                    f"[s1]{self._cut(n - t, n, size)}[a];[1:v]{head},{self._cut(0, t, size)}[b];"
+                    f"{self._xfade(s.transition, t)}"
                 )
-                pieces.append(_Piece(
-                    "transition", self.cache_dir / f"xfade-{key}.mp4",
-                    (*in_a, *in_b, "-filter_complex", graph, "-map", "[v]",
-                     "-frames:v", str(n), *enc, "-an"),
-                ))
-        return pieces
+                jobs.append(_Job((*inputs, *head_in), graph,
+                                 (("body", b - a, body), ("xf", t, xfade))))
+            elif need_body:
+                inputs, decode = self._source(s, a, b)
+                jobs.append(_Job(inputs, f"[0:v]{decode},{self._cut(a, b, size)}[body]",
+                                 (("body", b - a, body),)))
+            elif need_xfade and xfade:
+                t = s.overlap_out
+                tail_in, tail = self._source(s, n - t, n)
+                head_in, head = self._source(vs[i + 1], 0, t)
+                graph = (
+                    f"[0:v]{tail},{self._cut(n - t, n, size)}[a];"
+                    f"[1:v]{head},{self._cut(0, t, size)}[b];{self._xfade(s.transition, t)}"
+                )
+                jobs.append(_Job((*tail_in, *head_in), graph, (("xf", t, xfade),)))
+        return pieces, jobs
 
-    def _window(
-        self, s: _Scene, a: int, b: int, width: int, height: int
-    ) -> tuple[tuple[str, ...], str]:
-        """ffmpeg input options and filter chain giving frames [a, b) of the fitted scene,
-        scaled and padded to width x height, exactly b - a frames at the output rate.
-
-        The fitted scene is timed from the clip's start, so every piece of one scene samples
-        the same frame grid and pieces join without a jump."""
+    def _source(self, s: _Scene, a: int, b: int) -> tuple[tuple[str, ...], str]:
+        """ffmpeg input options and the filter chain decoding the fitted scene `s` at the
+        output rate, covering at least its frames [a, b). Frames keep their scene-time
+        timestamps (in 1/fps units), so every piece of a scene samples the same frame grid
+        and pieces join without a jump."""
         fps = self.fps
         fit = timeline.fit_clip(s.clip_s, s.frames / fps)
         if fit.mode == "loop":
-            inputs: tuple[str, ...] = ("-stream_loop", "-1", "-i", str(s.clip))
-            timing = ""
-        else:
-            src_start, src_end = a / fps / fit.stretch, b / fps / fit.stretch
-            seek = max(0.0, src_start - SEEK_MARGIN_S)
-            length = src_end - seek + SEEK_MARGIN_S
-            inputs = ("-ss", f"{seek:.6f}", "-t", f"{length:.6f}", "-i", str(s.clip))
-            timing = f"setpts=(PTS+{seek:.6f}/TB)*{fit.stretch:.9f},"
-        n = b - a
-        chain = (
-            f"{timing}fps={fps},trim=start_pts={a}:end_pts={b},setpts=PTS-STARTPTS,"
+            return ("-stream_loop", "-1", "-i", str(s.clip)), f"fps={fps}"
+        src_start, src_end = a / fps / fit.stretch, b / fps / fit.stretch
+        seek = max(0.0, src_start - SEEK_MARGIN_S)
+        length = src_end - seek + SEEK_MARGIN_S
+        inputs = ("-ss", f"{seek:.6f}", "-t", f"{length:.6f}", "-i", str(s.clip))
+        return inputs, f"setpts=(PTS+{seek:.6f}/TB)*{fit.stretch:.9f},fps={fps}"
+
+    @staticmethod
+    def _cut(a: int, b: int, size: tuple[int, int]) -> str:
+        """Filter chain taking frames [a, b) of a `_source` chain: exactly b - a frames from
+        timestamp 0 (the last frame repeated if the clip ends early), scaled to fit and
+        padded to `size`, yuv420p."""
+        w, h, n = *size, b - a
+        return (
+            f"trim=start_pts={a}:end_pts={b},setpts=PTS-STARTPTS,"
             f"tpad=stop_mode=clone:stop={n},trim=end_frame={n},"
-            f"scale={width}:{height}:force_original_aspect_ratio=decrease:force_divisible_by=2,"
-            f"pad={width}:{height}:-1:-1:color=black,setsar=1,format=yuv420p"
+            f"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2,"
+            f"pad={w}:{h}:-1:-1:color=black,setsar=1,format=yuv420p"
         )
-        return inputs, chain
+
+    def _xfade(self, transition: str, frames: int) -> str:
+        return f"[a][b]xfade=transition={transition}:duration={frames / self.fps}:offset=0[xf]"
 
     def _soundtrack(
         self,
@@ -442,14 +482,22 @@ async def _mux(pieces: list[Path], audio: Path, dest: Path) -> None:
         listing.unlink(missing_ok=True)
 
 
-async def _render_atomically(piece: _Piece) -> None:
-    """Render `piece` to a temporary name beside it, then rename it into the cache."""
-    part = piece.path.with_name(f".{piece.path.stem}.{uuid.uuid4().hex[:8]}.part")
+async def _render_atomically(job: _Job, enc: tuple[str, ...]) -> None:
+    """Run `job` into temporary names beside its pieces, then rename them into the cache."""
+    tag = uuid.uuid4().hex[:8]
+    parts = [piece.path.with_name(f".{piece.path.stem}.{tag}.part")
+             for _, _, piece in job.outputs]
+    outputs: list[str | Path] = []
+    for (label, frames, _), part in zip(job.outputs, parts, strict=True):
+        outputs += ["-map", f"[{label}]", "-frames:v", str(frames), *enc, "-an", "-f", "mp4",
+                    part]
     try:
-        await run_ffmpeg(*piece.args, "-f", "mp4", part)
-        os.replace(part, piece.path)
+        await run_ffmpeg(*job.inputs, "-filter_complex", job.graph, *outputs)
+        for (_, _, piece), part in zip(job.outputs, parts, strict=True):
+            os.replace(part, piece.path)
     finally:
-        part.unlink(missing_ok=True)
+        for part in parts:
+            part.unlink(missing_ok=True)
 
 
 async def _media_length(path: Path, what: str, stream: str) -> float:
