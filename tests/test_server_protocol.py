@@ -158,3 +158,27 @@ def test_doc_check_catches_departures() -> None:
     assert doc_violations([{**good, "type": "progress_update", "id": 3,
                             "data": {"progress": 5, "surprise": True}}])
     assert doc_violations([{**good, "id": 4}])
+
+
+async def test_resume_replays_then_follows_without_gap(
+    settings: Settings, studio: Studio
+) -> None:
+    task = await studio.create_task("alice")
+    for i in range(5):
+        await studio.events.append(task.task_id, "token", content=f"w{i} ")
+    token = issue_token(settings, "alice")
+    query = f"&task_id={task.task_id}&last_event_id=3"
+    async with live_server(studio) as address, client(address, token, query) as c:
+        replayed = [await c.recv() for _ in range(3)]
+        assert [m["id"] for m in replayed] == [4, 5, 6]
+        await studio.events.append(task.task_id, "token", content="live")
+        live = await c.recv()
+        assert (live["id"], live["content"]) == (7, "live")
+        # Resuming again restarts the replay; the earlier relay sends nothing more.
+        await c.send({"type": "resume", "task_id": task.task_id, "last_event_id": 0})
+        again = [await c.recv() for _ in range(7)]
+        assert [m["id"] for m in again] == list(range(1, 8))
+        await studio.events.append(task.task_id, "token", content="end")
+        assert (await c.recv())["id"] == 8
+        await c.send({"type": "ping"})
+        assert (await c.recv())["type"] == "pong"
