@@ -1,4 +1,4 @@
-"""The offline breakdown writer and scene reviser (pixora.agents.writer)."""
+"""The offline breakdown writer and scene reviser (pixora.agents.writing)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from pixora.agents.writer import (
+from pixora.agents.writing import (
     MAX_SUBJECT_CHARS,
     MAX_SUBJECT_WORDS,
     WORDS_PER_SECOND,
@@ -127,7 +127,7 @@ def test_same_request_same_breakdown() -> None:
 
 def test_deterministic_across_processes() -> None:
     """Seeds come from SHA-256, so a different PYTHONHASHSEED gives the same breakdown."""
-    code = ("import json; from pixora.agents.writer import *; "
+    code = ("import json; from pixora.agents.writing import *; "
             f"print(json.dumps(write_breakdown(parse_request({SPACE!r})).model_dump()))")
     outputs = []
     for seed in ("1", "2"):

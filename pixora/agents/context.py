@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from pixora.agents.writer import BreakdownRequest
-
+from pixora.agents.writing import BreakdownRequest
 from pixora.context.models import Breakdown, TaskContext
 from pixora.pipeline.jobs import Jobs
 from pixora.services import Services

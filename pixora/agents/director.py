@@ -30,9 +30,9 @@ from openai.types.responses import (
     ResponseUsage,
 )
 from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
-from pixora.agents.writer import parse_request
 
 from pixora.agents.intent import Intent, IntentKind, classify
+from pixora.agents.writing import parse_request
 
 HELP = (
     "I'm Pixora's offline director (rule-based, no language model). I can: create a video "

@@ -18,11 +18,11 @@ from typing import Literal
 
 from agents import Agent, Model, OpenAIChatCompletionsModel, OpenAIResponsesModel, Runner
 from openai import AsyncOpenAI
-from pixora.agents.writer import BreakdownRequest, fit_script, write_breakdown
 from pydantic import BaseModel, Field
 
 from pixora.agents.director import OfflineDirector
 from pixora.agents.roster import AgentSpec
+from pixora.agents.writing import BreakdownRequest, fit_script, write_breakdown
 from pixora.config import ConfigError, Settings
 from pixora.context.models import MIN_SCENE_S, Breakdown, Character, MusicCue, Scene, Transition
 from pixora.media.presets import PLATFORMS, resolve_mood

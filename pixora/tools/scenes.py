@@ -7,7 +7,7 @@ from typing import Literal
 from agents import RunContextWrapper
 
 from pixora.agents.context import AgentContext
-from pixora.agents.writer import BreakdownRequest, revise_scene
+from pixora.agents.writing import BreakdownRequest, revise_scene
 from pixora.context.models import Breakdown
 from pixora.tools.common import ToolError, require_breakdown, result, save_breakdown, scene_summary
 from pixora.tools.common import tool as pixora_tool

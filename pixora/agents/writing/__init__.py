@@ -1,0 +1,62 @@
+"""The offline breakdown writer and scene reviser: deterministic rules, no language model.
+
+`parse_request` reads a free-text request ("a 30-second anime video about space exploration
+for TikTok") into a `BreakdownRequest`; `write_breakdown` turns it into a `Breakdown` with a
+hook / development / close arc, narration paced at most `WORDS_PER_SECOND`, image-ready visual
+prompts, cameras and lighting from the mood matrix (`pixora.media.presets`), transitions,
+characters and music cues. `revise_scene` applies one plain-language edit to one scene.
+
+Everything here is rule-based template writing. The same request always gives the same
+breakdown: randomness comes from a SHA-256 of the request, never from Python's salted `hash()`.
+
+Modules: `request` (reading a request), `breakdown` (writing one), `revise` (editing a scene),
+`characters`, `narration` (pace and template lines), `vocabulary` and `edit_rules` (data),
+`text` (string helpers).
+"""
+
+from pixora.agents.writing.breakdown import plan_beats, scene_count, split_duration, write_breakdown
+from pixora.agents.writing.characters import extract_characters
+from pixora.agents.writing.narration import WORDS_PER_SECOND, fit_script
+from pixora.agents.writing.request import (
+    MAX_DURATION_S,
+    MAX_SUBJECT_CHARS,
+    MAX_SUBJECT_WORDS,
+    MIN_DURATION_S,
+    BreakdownRequest,
+    is_english,
+    parse_request,
+    subject_of,
+)
+from pixora.agents.writing.revise import UpdateType, revise_scene
+from pixora.agents.writing.vocabulary import (
+    CAMERA_PHRASES,
+    LIGHTING_PHRASES,
+    STYLES,
+    StylePreset,
+    style_preset,
+)
+
+__all__ = [
+    "CAMERA_PHRASES",
+    "LIGHTING_PHRASES",
+    "MAX_DURATION_S",
+    "MAX_SUBJECT_CHARS",
+    "MAX_SUBJECT_WORDS",
+    "MIN_DURATION_S",
+    "STYLES",
+    "WORDS_PER_SECOND",
+    "BreakdownRequest",
+    "StylePreset",
+    "UpdateType",
+    "extract_characters",
+    "fit_script",
+    "is_english",
+    "parse_request",
+    "plan_beats",
+    "revise_scene",
+    "scene_count",
+    "split_duration",
+    "style_preset",
+    "subject_of",
+    "write_breakdown",
+]

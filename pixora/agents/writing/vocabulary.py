@@ -1,0 +1,670 @@
+"""The writer's vocabulary: styles, lighting and camera phrases, topic shot lists, narration
+templates, scene titles and character looks. Data only, plus lookups into it.
+
+Templates use `str.format` fields: {s} the subject; in story templates {n} the protagonist's
+name, {r} their role phrase ("a young astronaut"), {o} another character, {p} the place; in
+story shots {who} the characters present with their descriptions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+# ---------------------------------------------------------------- styles
+
+
+@dataclass(frozen=True)
+class StylePreset:
+    """How a style reads in an image prompt, and the music genre that suits it."""
+
+    name: str
+    aliases: tuple[str, ...]
+    look: str
+    genre: str
+
+
+STYLES: tuple[StylePreset, ...] = (
+    StylePreset("cinematic", ("cinematic", "film-like", "hollywood"),
+                "cinematic film still, anamorphic lens, shallow depth of field, rich color grade",
+                "orchestral"),
+    StylePreset("documentary", ("documentary", "docu", "nature documentary", "journalistic"),
+                "documentary photograph, natural textures, candid framing, realistic detail",
+                "ambient"),
+    StylePreset("anime", ("anime", "manga", "ghibli", "studio ghibli"),
+                "anime illustration, cel shading, clean line art, expressive color",
+                "electronic"),
+    StylePreset("watercolor", ("watercolor", "watercolour", "water color"),
+                "watercolor painting, soft washes, visible paper texture", "acoustic"),
+    StylePreset("noir", ("noir", "film noir"),
+                "film noir, black and white, hard shadows, high contrast", "jazz"),
+    StylePreset("minimalist", ("minimalist", "minimal", "minimalistic"),
+                "minimalist composition, clean negative space, limited palette, simple shapes",
+                "piano"),
+    StylePreset("retro", ("retro", "80s", "1980s", "synthwave", "vaporwave"),
+                "retro 1980s aesthetic, film grain, warm faded colors, synthwave accents",
+                "synthwave"),
+    StylePreset("lofi", ("lofi", "lo-fi", "lo fi"),
+                "lo-fi illustration, cozy muted palette, soft grain", "lofi"),
+    StylePreset("vintage", ("vintage", "old-fashioned", "sepia"),
+                "vintage photograph, sepia tones, soft grain, worn edges", "jazz"),
+    StylePreset("cartoon", ("cartoon", "cartoonish", "comic", "comic book", "kids"),
+                "colorful cartoon illustration, bold outlines, playful shapes", "pop"),
+    StylePreset("3d animation", ("3d", "3d animation", "pixar", "cgi", "3d animated"),
+                "3D animated render, soft global illumination, stylized forms", "orchestral"),
+    StylePreset("photorealistic", ("photorealistic", "photo-realistic", "realistic", "realism"),
+                "photorealistic, natural color, sharp focus, fine detail", "ambient"),
+    StylePreset("cyberpunk", ("cyberpunk", "futuristic", "sci-fi", "scifi"),
+                "cyberpunk aesthetic, neon signage, reflective surfaces, futuristic detail",
+                "synthwave"),
+    StylePreset("oil painting", ("oil painting", "painterly", "impressionist"),
+                "oil painting, visible brushstrokes, rich impasto texture", "classical"),
+    StylePreset("pixel art", ("pixel art", "pixel", "8-bit", "16-bit"),
+                "pixel art, 16-bit palette, crisp pixels", "chiptune"),
+    StylePreset("claymation", ("claymation", "clay", "stop motion", "stop-motion"),
+                "claymation, handcrafted clay figures, stop-motion texture", "acoustic"),
+    StylePreset("sketch", ("sketch", "pencil", "hand-drawn", "hand drawn", "line art"),
+                "pencil sketch, graphite lines, cross-hatching", "piano"),
+    StylePreset("fantasy", ("fantasy", "fairy tale", "fairytale", "magical"),
+                "epic fantasy illustration, painterly detail, luminous atmosphere", "orchestral"),
+)
+STYLE_BY_ALIAS: dict[str, StylePreset] = {a: s for s in STYLES for a in (s.name, *s.aliases)}
+
+
+def style_preset(style: str) -> StylePreset:
+    """The preset for a style name or alias; unknown styles are described by their own name."""
+    key = style.strip().lower()
+    if key in STYLE_BY_ALIAS:
+        return STYLE_BY_ALIAS[key]
+    return StylePreset(key or "cinematic", (), f"{key} style, coherent art direction", "ambient")
+
+
+# ---------------------------------------------------------------- shot language
+
+LIGHTING_PHRASES: dict[str, str] = {
+    "golden_hour": "warm golden hour light",
+    "soft_key": "soft key light with gentle shadows",
+    "high_contrast": "high-contrast lighting",
+    "neon_glow": "vivid neon glow",
+    "natural": "natural light",
+    "warm_ambient": "warm ambient light",
+    "neon_noir": "neon noir lighting, deep shadows",
+    "volumetric": "volumetric light rays through haze",
+    "moonlight": "cool moonlight and glowing practical lights",
+    "dawn": "soft pink dawn light",
+    "overcast": "soft overcast light",
+}
+
+CAMERA_PHRASES: dict[str, str] = {
+    "fpv_drone": "fast FPV drone shot",
+    "crash_zoom_in": "crash zoom in",
+    "whip_pan_right": "whip pan to the right",
+    "dolly_slow": "slow dolly push-in",
+    "crane_up": "rising crane shot",
+    "pan_slow": "slow lateral pan",
+    "static_focus": "locked-off shot with shallow focus",
+    "handheld_subtle": "subtle handheld camera",
+    "dolly_zoom": "dolly zoom",
+    "bullet_time": "bullet-time orbit",
+    "spiral_zoom": "spiral zoom",
+    "through_object": "camera gliding through a foreground object",
+    "zoom_in": "slow zoom in",
+    "zoom_out": "slow zoom out",
+    "pan_left": "pan to the left",
+    "pan_right": "pan to the right",
+    "gentle_pan": "gentle drifting pan",
+    "static": "static shot",
+    "ken_burns": "Ken Burns move",
+}
+
+
+def lighting_phrase(lighting: str) -> str:
+    """How a lighting preset ("golden_hour") reads in a prompt; unknown names are spelled out."""
+    return LIGHTING_PHRASES.get(lighting, lighting.replace("_", " "))
+
+
+def camera_phrase(camera: str) -> str:
+    """How a camera move ("dolly_slow") reads in a prompt; unknown names are spelled out."""
+    return CAMERA_PHRASES.get(camera, camera.replace("_", " "))
+
+
+FRAMING: dict[str, str] = {
+    "16:9": "16:9 widescreen composition",
+    "9:16": "vertical 9:16 composition, subject centered",
+    "1:1": "square 1:1 composition",
+    "4:5": "4:5 portrait composition",
+}
+
+VOICE_TONE: dict[str, Literal["neutral", "warm", "bright"]] = {
+    "high_energy": "bright", "intimate_story": "warm",
+    "luxury_reveal": "neutral", "surreal_trip": "neutral",
+}
+
+ENERGY_ORDER = ("surreal_trip", "intimate_story", "luxury_reveal", "high_energy")
+"""Mood categories from calmest to most energetic."""
+
+
+# ---------------------------------------------------------------- topics and shots
+
+
+@dataclass(frozen=True)
+class Topic:
+    """Concrete, image-generatable shots and places for one family of subjects."""
+
+    keywords: tuple[str, ...]
+    mood: str
+    places: tuple[str, ...]
+    shots: tuple[str, ...]
+
+
+TOPICS: tuple[Topic, ...] = (
+    Topic(("space", "astronaut", "rocket", "planet", "mars", "moon", "galaxy", "cosmos", "nasa",
+           "orbit", "universe", "satellite", "telescope", "spacecraft", "astronomy"),
+          "luxury_reveal",
+          ("the red dunes of Mars", "a space station high above Earth", "a quiet lunar plain"),
+          ("a rocket lifting off from a launch pad in a billowing cloud of exhaust",
+           "an astronaut in a white spacesuit floating above the curved blue horizon of Earth",
+           "a rover crossing rust-red Martian dunes",
+           "a vast spiral galaxy glowing against deep black space",
+           "engineers watching rows of glowing screens in a mission control room",
+           "the cratered surface of the Moon with Earth rising over the horizon",
+           "a space station's solar arrays glinting in orbit",
+           "a radio telescope dish pointed at a star-filled sky")),
+    Topic(("ocean", "sea", "marine", "reef", "whale", "coral", "beach", "waves", "underwater",
+           "shark", "fish", "coast", "dolphin"),
+          "intimate_story",
+          ("a windswept stretch of coast", "a coral reef", "a small fishing harbor"),
+          ("rolling turquoise waves breaking on a rocky shore",
+           "a humpback whale gliding through shafts of blue light underwater",
+           "a vibrant coral reef teeming with tropical fish",
+           "a lone sailboat on an endless open sea",
+           "tide pools with starfish and anemones among wet rocks",
+           "a diver's silhouette hovering above a deep blue drop-off",
+           "seabirds wheeling over foaming surf at a cliff edge",
+           "a research vessel crew lowering instruments into the water")),
+    Topic(("forest", "trees", "tree", "nature", "wildlife", "jungle", "rainforest", "woods",
+           "garden", "plants", "flowers", "bees", "honey", "birds"),
+          "intimate_story",
+          ("an old-growth forest", "a wildflower meadow", "a walled garden"),
+          ("sunbeams filtering through a misty old-growth forest",
+           "a moss-covered path winding between towering trees",
+           "a red fox pausing in tall grass at the forest edge",
+           "dew drops clinging to a fern frond in macro detail",
+           "a canopy of leaves seen from below in layered shades of green",
+           "a deer drinking from a clear stream among smooth stones",
+           "wildflowers swaying across a meadow as bees drift between them",
+           "a hiker looking up at an enormous ancient tree")),
+    Topic(("city", "cities", "urban", "street", "skyline", "new york", "tokyo", "paris",
+           "london", "architecture", "downtown", "neighborhood"),
+          "luxury_reveal",
+          ("a busy city center", "a narrow old-town street", "a rooftop above the skyline"),
+          ("a city skyline of glass towers reflecting the sky",
+           "a crowded crosswalk with commuters streaming in every direction",
+           "a narrow side street lined with cafes and strings of hanging lights",
+           "an elevated train gliding between high-rise buildings",
+           "a rooftop view over a sprawling grid of streets",
+           "a street vendor serving food to a line of customers",
+           "rain-slicked pavement reflecting glowing shop signs",
+           "a quiet park bench framed by city traffic in the background")),
+    Topic(("technology", "tech", "ai", "artificial intelligence", "robot", "robots",
+           "computer", "computers", "software", "code", "coding", "digital", "internet",
+           "data", "machine learning", "smartphone", "chip", "innovation", "cyber"),
+          "high_energy",
+          ("a glowing research lab", "a data center", "a workshop full of prototypes"),
+          ("a close-up of a circuit board with glowing traces",
+           "a developer's hands typing code on a keyboard lit by monitor glow",
+           "rows of humming server racks stretching down a data center aisle",
+           "a humanoid robot hand reaching toward a human hand",
+           "a holographic interface floating above a desk",
+           "a team collaborating around a whiteboard covered in diagrams",
+           "a smartphone screen lighting up a curious face",
+           "streams of abstract data visualized as flowing ribbons of light")),
+    Topic(("food", "cooking", "cook", "recipe", "chef", "kitchen", "baking", "bakery", "bread",
+           "coffee", "tea", "restaurant", "pizza", "cuisine", "meal", "cafe", "chocolate"),
+          "intimate_story",
+          ("a warm, busy kitchen", "a corner bakery", "a lively food market"),
+          ("fresh ingredients arranged on a wooden cutting board",
+           "a chef's hands tossing vegetables in a flaming pan",
+           "steam rising from a freshly served dish",
+           "flour dusting the air as dough is kneaded on a counter",
+           "a bustling restaurant kitchen in the middle of service",
+           "a market stall piled high with colorful produce",
+           "friends sharing a meal around a candlelit table",
+           "coffee being poured into a ceramic cup in close detail")),
+    Topic(("history", "historical", "ancient", "empire", "medieval", "rome", "roman", "egypt",
+           "pyramid", "pyramids", "castle", "civilization", "revolution", "century", "war"),
+          "luxury_reveal",
+          ("a crumbling ancient city", "a medieval castle courtyard", "a dusty archive"),
+          ("weathered stone ruins under a dramatic sky",
+           "an old map spread across a desk beside a brass compass",
+           "candlelight on the pages of an ancient manuscript",
+           "a marble statue with a cracked face in a quiet hall",
+           "a bustling ancient marketplace recreated in rich detail",
+           "archival photographs laid out on a wooden table",
+           "a castle on a hill wrapped in drifting mist",
+           "a museum gallery of artifacts behind glass")),
+    Topic(("sport", "sports", "football", "soccer", "basketball", "running", "marathon",
+           "fitness", "workout", "gym", "athlete", "athletes", "race", "racing", "olympic",
+           "olympics", "tennis", "training", "cycling", "skateboarding", "surfing"),
+          "high_energy",
+          ("a packed stadium", "a training track", "a steep mountain road"),
+          ("an athlete sprinting out of the starting blocks",
+           "laced running shoes striking wet pavement in close detail",
+           "a packed stadium roaring under floodlights",
+           "determination on an athlete's face mid-effort",
+           "a cyclist leaning hard into a mountain road curve",
+           "a team huddled together before the whistle",
+           "an empty gym with one person training alone",
+           "a ball frozen in midair above outstretched hands")),
+    Topic(("travel", "adventure", "hiking", "trip", "road trip", "mountain", "mountains",
+           "desert", "island", "lake", "river", "landscape", "national park", "expedition",
+           "exploration"),
+          "luxury_reveal",
+          ("a high mountain ridge", "a winding desert road", "a remote island shore"),
+          ("a winding road disappearing into jagged mountains",
+           "a traveler with a backpack standing on a ridge above the clouds",
+           "a turquoise lake reflecting jagged peaks",
+           "a train crossing a stone viaduct through a green valley",
+           "wind-carved sand dunes stretching to the horizon",
+           "a campfire glowing beside a tent under the open sky",
+           "a map, a camera and worn boots laid out for a journey",
+           "a boat gliding down a wide river between cliffs")),
+    Topic(("climate", "environment", "sustainability", "renewable", "solar", "wind power",
+           "energy", "recycling", "pollution", "conservation", "glacier", "earth"),
+          "intimate_story",
+          ("a melting glacier valley", "a restored wetland", "a hillside wind farm"),
+          ("a melting glacier calving into icy water",
+           "wind turbines turning slowly along a ridge line",
+           "rows of solar panels stretching across a field",
+           "a child planting a sapling in dark soil",
+           "a cracked, dry riverbed beneath a hazy sky",
+           "volunteers collecting plastic from a shoreline",
+           "a lush restored wetland alive with birds",
+           "Earth seen from orbit with swirling clouds over blue oceans")),
+    Topic(("music", "song", "band", "concert", "guitar", "piano", "art", "painting", "artist",
+           "dance", "dancer", "creativity", "design", "photography", "theater", "jazz"),
+          "luxury_reveal",
+          ("a cluttered art studio", "a small jazz club", "an empty rehearsal stage"),
+          ("a musician's fingers moving across piano keys",
+           "a painter's brush sweeping color across a large canvas",
+           "a crowd with raised hands at a concert under stage lights",
+           "a sketchbook full of drawings on a cluttered desk",
+           "a dancer leaping across an empty rehearsal studio",
+           "a guitar string vibrating in extreme close detail",
+           "an artist's studio full of half-finished works",
+           "ink swirling through water in vivid colors")),
+    Topic(("science", "health", "medicine", "medical", "doctor", "brain", "biology",
+           "chemistry", "physics", "dna", "research", "lab", "laboratory", "vaccine",
+           "vaccines", "body", "cells", "neuroscience"),
+          "luxury_reveal",
+          ("a bright laboratory", "a hospital ward", "a university research lab"),
+          ("a scientist examining a sample under a microscope",
+           "a DNA double helix rendered in glowing detail",
+           "glassware and colorful solutions on a laboratory bench",
+           "a doctor listening to a patient's heartbeat",
+           "neurons firing as bright pulses through a neural network",
+           "a researcher writing equations across a glass board",
+           "a petri dish under a bright examination lamp",
+           "a hospital corridor with staff moving with quiet purpose")),
+    Topic(("business", "company", "brand", "product", "marketing", "entrepreneur",
+           "entrepreneurship", "startup", "startups", "office", "career", "finance", "money",
+           "economy", "shop", "store", "sales"),
+          "high_energy",
+          ("a busy open-plan office", "a small shop floor", "a startup's garage workshop"),
+          ("a founder sketching ideas on a whiteboard",
+           "a team gathered around a laptop celebrating a milestone",
+           "a product on a clean pedestal under soft spotlights",
+           "two hands shaking across a meeting table",
+           "a busy open-plan office full of focused people",
+           "packages moving along a warehouse conveyor",
+           "a storefront opening its doors to the first customers",
+           "a growth chart rising on a large display")),
+    Topic(("education", "school", "learning", "student", "students", "teacher", "university",
+           "classroom", "study", "books", "reading", "library", "children", "kids"),
+          "intimate_story",
+          ("a sunlit classroom", "a quiet library", "a university campus"),
+          ("a student reading in a quiet library aisle",
+           "a teacher pointing to a chalkboard full of diagrams",
+           "children raising their hands eagerly in a classroom",
+           "a stack of well-worn books beside a desk lamp",
+           "graduation caps tossed into the air",
+           "pencils and notebooks spread over a wooden desk",
+           "a lecture hall with rows of attentive students",
+           "a child's face lit with curiosity over an open book")),
+    Topic(("dog", "dogs", "cat", "cats", "pet", "pets", "puppy", "puppies", "kitten",
+           "kittens", "horse", "horses", "animals"),
+          "intimate_story",
+          ("a grassy park", "a cozy family home", "a country farm"),
+          ("a dog racing across a grassy field with ears flying",
+           "a cat curled up on a windowsill",
+           "a puppy tugging at a rope toy",
+           "a horse galloping along the edge of the surf",
+           "a child hugging a golden retriever",
+           "paw prints leading into the distance",
+           "a kitten peering out from a cardboard box",
+           "an owner and a dog walking side by side on a trail")),
+    Topic(("car", "cars", "automotive", "vehicle", "vehicles", "electric vehicle", "train",
+           "trains", "airplane", "airplanes", "aviation", "flight", "motorcycle", "driving"),
+          "high_energy",
+          ("an open highway", "a mountain pass", "a busy airfield"),
+          ("a sports car carving through a mountain pass",
+           "headlights flicking on in close detail",
+           "an airliner climbing above a layer of clouds",
+           "a high-speed train streaking past a blurred landscape",
+           "an engine being assembled on a factory line",
+           "a motorcyclist leaning into an open highway curve",
+           "a dashboard glowing inside a car cabin",
+           "light trails streaming through a city interchange")),
+    Topic(("family", "love", "wedding", "friendship", "friends", "mother", "father",
+           "grandmother", "grandfather", "childhood", "home", "memories", "birthday"),
+          "intimate_story",
+          ("a warm family kitchen", "a backyard garden", "a childhood home"),
+          ("a family laughing together around a kitchen table",
+           "old photographs pinned to a corkboard",
+           "two hands clasped on a park bench",
+           "a child blowing out candles on a birthday cake",
+           "a grandparent reading a story to a grandchild",
+           "the open doorway of a warm, lived-in home",
+           "a couple walking along a quiet beach path",
+           "friends hugging at a train station reunion")),
+)
+
+SUBJECT_SHOTS = (
+    "a richly detailed scene depicting {s}",
+    "a detail that captures the essence of {s}",
+    "the setting of {s}, full of texture and depth",
+    "a candid moment showing {s}",
+    "an illustrative tableau explaining {s}",
+    "a dramatic composition centered on {s}",
+    "a quiet, reflective image evoking {s}",
+    "a bold symbolic image representing {s}",
+)
+GENERIC_PLACES = ("a quiet seaside town", "a sprawling green valley", "a bustling little city",
+                  "a village at the edge of a forest")
+
+SHOT_SCALES = ("Wide shot of", "Medium shot of", "Close-up of", "Low-angle shot of")
+
+# ---------------------------------------------------------------- narration and titles
+
+# Narration templates. {s}: subject. Story templates: {n} protagonist, {r} role phrase,
+# {o} another character, {p} place. Subjects sit after prepositions or verbs, so a noun
+# phrase ("space exploration") and a clause ("how bees make honey") both read naturally.
+TOPIC_LINES: dict[str, tuple[str, ...]] = {
+    "hook": (
+        "What if everything you knew about {s} was only the beginning?",
+        "This is the story of {s}.",
+        "Few things capture the imagination like {s}.",
+        "It starts with a simple question about {s}.",
+        "Stop for a moment and think about {s}.",
+        "Every great story needs a spark. Ours is {s}.",
+    ),
+    "context": (
+        "To understand {s}, we start at the beginning.",
+        "The world of {s} is wider than it looks.",
+        "Behind {s} lies a world few people see.",
+        "Here is where the story of {s} takes shape.",
+        "First, a little context on {s}.",
+        "To see {s} clearly, we need to step back.",
+    ),
+    "detail": (
+        "Up close, {s} reveals details that are easy to miss.",
+        "The small things matter most in {s}.",
+        "Every detail of {s} tells part of the story.",
+        "Look at the textures and the quiet precision of {s}.",
+        "In the details of {s}, a hidden order appears.",
+    ),
+    "people": (
+        "Behind {s} are people who care about getting it right.",
+        "Real people give {s} its heartbeat.",
+        "Ask around, and everyone has a story about {s}.",
+        "The people drawn to {s} share one thing: curiosity.",
+        "It takes patience and passion to devote a life to {s}.",
+    ),
+    "origin": (
+        "The roots of {s} reach further back than you might think.",
+        "Long ago, the first chapter of {s} was already being written.",
+        "It all began with one bold idea about {s}.",
+        "The history of {s} is a story of brave first steps.",
+        "Every tradition in {s} started as an experiment.",
+    ),
+    "challenge": (
+        "But the road to {s} has never been easy.",
+        "Every leap forward in {s} came with setbacks and doubt.",
+        "The hardest questions about {s} are still open.",
+        "There were failures, and each one taught a lesson about {s}.",
+        "Progress in {s} is earned, one hard step at a time.",
+    ),
+    "process": (
+        "Step by step, the work behind {s} comes together.",
+        "Here is how {s} actually works.",
+        "Piece by piece, the craft behind {s} unfolds.",
+        "It's a careful process, and {s} rewards patience.",
+        "Nothing about {s} happens by accident.",
+        "Every step of {s} has a purpose.",
+    ),
+    "scale": (
+        "The scale of {s} is hard to take in at once.",
+        "Zoom out, and {s} becomes something vast.",
+        "From the smallest piece to the big picture, {s} connects it all.",
+        "Numbers alone can't capture the size of {s}.",
+        "Seen from far away, {s} looks completely different.",
+    ),
+    "wonder": (
+        "And sometimes, {s} is simply beautiful.",
+        "There is a quiet wonder at the heart of {s}.",
+        "Moments like this remind us why {s} matters.",
+        "Pause here, and let the beauty of {s} sink in.",
+        "Some of the best parts of {s} ask nothing of us but attention.",
+    ),
+    "impact": (
+        "The effects of {s} reach far beyond what we see.",
+        "Through {s}, the way we live keeps changing.",
+        "What happens in {s} ripples out into all our lives.",
+        "The impact of {s} turns up in places you'd never expect.",
+        "For millions of people, {s} is part of everyday life.",
+    ),
+    "surprise": (
+        "Here's something most people never learn about {s}.",
+        "The most surprising part of {s} hides in plain sight.",
+        "Just when you think you understand {s}, it surprises you.",
+        "Not everything about {s} is what it seems.",
+        "The strangest facts about {s} are also true.",
+    ),
+    "future": (
+        "The next chapter of {s} is already being written.",
+        "What comes next for {s} is still unwritten.",
+        "Tomorrow, {s} may look completely different.",
+        "The future of {s} is full of open doors.",
+        "The next generation will take {s} further than we can imagine.",
+    ),
+    "peak": (
+        "This is the moment {s} has been building toward.",
+        "Everything about {s} comes together right here.",
+        "Here, at its most powerful, {s} takes your breath away.",
+        "This is why {s} captures so many hearts.",
+        "At its peak, {s} is unforgettable.",
+    ),
+    "close": (
+        "So next time you think of {s}, look a little closer.",
+        "The story of {s} is still unfolding, and we're part of it.",
+        "What will {s} mean to you?",
+        "In the end, the story of {s} is a story about us.",
+        "Remember this moment, and carry {s} with you.",
+        "Keep wondering about {s}. The best part is still ahead.",
+    ),
+}
+
+STORY_LINES: dict[str, tuple[str, ...]] = {
+    "hook": (
+        "Meet {n}, {r}.",
+        "This is {n}, {r} with a story to tell.",
+        "Every adventure needs a hero. Ours is {n}.",
+        "Once upon a time, there was {r} named {n}.",
+    ),
+    "context": (
+        "{n}'s world is {p}.",
+        "Each day, {n} wanders through {p}.",
+        "For {n}, {p} is home.",
+        "In {p}, {n} knows every corner.",
+    ),
+    "desire": (
+        "But {n} dreams of something more.",
+        "{n} has always wondered what lies beyond.",
+        "Deep down, {n} is searching for something.",
+        "One question keeps {n} awake at night.",
+    ),
+    "journey": (
+        "So {n} sets out, step by brave step.",
+        "The journey begins, and {n} doesn't look back.",
+        "Each step takes {n} further from the familiar.",
+        "The road is long, but {n} keeps going.",
+    ),
+    "challenge": (
+        "Then trouble comes, and {n} must be brave.",
+        "The path grows hard, and {n} nearly gives up.",
+        "Not everything goes to plan for {n}.",
+        "A storm of doubt closes in around {n}.",
+    ),
+    "discovery": (
+        "And then {n} finds something unexpected.",
+        "Around the next corner, a surprise waits for {n}.",
+        "What {n} discovers changes everything.",
+        "A small clue leads {n} somewhere new.",
+    ),
+    "peak": (
+        "This is the moment {n} has been waiting for.",
+        "With everything on the line, {n} finds the courage.",
+        "At last, {n} does what once seemed impossible.",
+        "Now {n} knows exactly what to do.",
+    ),
+    "close": (
+        "And {n} knows the journey was worth it.",
+        "{n} is home again, but not the same.",
+        "Some stories end. {n}'s is only beginning.",
+        "And so {n}'s story goes on, one day at a time.",
+    ),
+}
+FOLLOW_UPS: dict[str, tuple[str, ...]] = {
+    "hook": ("Let's take a closer look.", "Stay with us; it's worth it.",
+             "The answer may surprise you."),
+    "context": ("It's a bigger world than it first appears.", "Every part connects to the next.",
+                "Let's set the scene."),
+    "development": ("Look closely, and the pattern becomes clear.",
+                    "It's easy to miss, and hard to forget.",
+                    "Each piece tells us something new.",
+                    "There's more here than meets the eye.",
+                    "And that changes how we see the rest.",
+                    "It's the kind of detail that stays with you.",
+                    "Small choices add up to something remarkable.",
+                    "Not many people notice this.",
+                    "Every answer leads to a new question.",
+                    "That's where things get interesting."),
+    "peak": ("Everything has led to this.", "This is the heart of it all.",
+             "It's a moment worth savoring."),
+    "close": ("Thanks for watching.", "The rest is up to you.", "Keep looking, and keep asking."),
+}
+COMPANION_LINES = (
+    "{o} never leaves {n}'s side.",
+    "And {o} is right there too.",
+    "With {o} close by, nothing feels impossible.",
+    "{o} leads the way, as always.",
+    "{n} and {o} face it together.",
+)
+
+STORY_SHOTS: dict[str, tuple[str, ...]] = {
+    "hook": ("{who} in {p}, looking toward the horizon",
+             "{who} pausing at the edge of {p}"),
+    "context": ("{p} seen wide, with {who} small in the frame",
+                "{p} in rich detail, with {who} at its center"),
+    "desire": ("{who} gazing at something far away, {p} around them",
+               "{who} sitting quietly and dreaming in {p}"),
+    "journey": ("{who} setting out from {p} along a winding path",
+                "{who} walking a long road that leads away from {p}"),
+    "challenge": ("{who} facing a steep, daunting obstacle far from {p}",
+                  "{who} pushing forward against a strong wind, far from {p}"),
+    "discovery": ("{who} discovering something glowing and unexpected near {p}",
+                  "{who} kneeling to examine a strange clue near {p}"),
+    "peak": ("{who} in a triumphant moment, arms raised, near {p}",
+             "{who} standing tall at the high point of the journey, {p} in the distance"),
+    "close": ("{who} back in {p}, sharing a quiet, content moment",
+              "{who} looking back over {p} with a smile"),
+}
+
+TITLES: dict[str, tuple[str, ...]] = {
+    "hook": ("The Hook", "A First Glimpse", "Opening"),
+    "context": ("Setting the Scene", "The Big Picture", "Where It Begins"),
+    "detail": ("Up Close", "In the Details", "A Closer Look"),
+    "people": ("The People", "The Human Touch", "Faces Behind It"),
+    "origin": ("Origins", "Where It Started", "First Steps"),
+    "challenge": ("The Challenge", "Against the Odds", "Hard Questions"),
+    "process": ("How It Works", "Step by Step", "The Craft"),
+    "scale": ("The Scale", "Zooming Out", "Bigger Than It Looks"),
+    "wonder": ("A Moment of Wonder", "Pure Beauty", "Stillness"),
+    "impact": ("The Impact", "Ripple Effects", "Why It Matters"),
+    "surprise": ("The Surprise", "Hidden in Plain Sight", "Not What It Seems"),
+    "future": ("What Comes Next", "Looking Ahead", "Tomorrow"),
+    "peak": ("The Turning Point", "The Peak", "The Big Moment"),
+    "close": ("Final Reflection", "The Takeaway", "Closing"),
+    "desire": ("A Dream", "The Longing", "Something More"),
+    "journey": ("Setting Out", "The Journey", "The Long Road"),
+    "discovery": ("A Discovery", "The Unexpected", "A New Clue"),
+}
+
+# ---------------------------------------------------------------- character looks
+
+HAIR = ("short dark", "long auburn", "curly black", "shoulder-length blond", "braided brown",
+        "silver-streaked", "wavy red", "cropped black")
+OUTFITS = ("a yellow raincoat", "a denim jacket and a red scarf", "a green hooded sweater",
+           "a navy peacoat", "a striped shirt and overalls", "a white linen shirt",
+           "an orange windbreaker", "a cozy knitted cardigan")
+ROLE_OUTFITS = {
+    "astronaut": "a white spacesuit with orange mission patches",
+    "knight": "battered silver armor and a blue cloak",
+    "princess": "a flowing emerald gown and a simple gold circlet",
+    "prince": "a tailored navy coat with gold buttons",
+    "king": "a crimson royal robe and a gold crown",
+    "queen": "a crimson royal robe and a gold crown",
+    "wizard": "a star-embroidered midnight-blue robe and a pointed hat",
+    "witch": "a star-embroidered midnight-blue robe and a pointed hat",
+    "detective": "a long beige trench coat and a fedora",
+    "scientist": "a white lab coat and safety glasses",
+    "doctor": "blue scrubs and a stethoscope",
+    "nurse": "blue scrubs and a stethoscope",
+    "chef": "a white apron dusted with flour",
+    "baker": "a white apron dusted with flour",
+    "pilot": "a leather flight jacket and aviator goggles",
+    "sailor": "a weathered navy sea coat and a knit cap",
+    "captain": "a weathered navy sea coat and a captain's cap",
+    "fisherman": "a yellow oilskin coat and rubber boots",
+    "pirate": "a tricorn hat and a long red coat",
+    "soldier": "an olive field uniform",
+    "explorer": "a khaki field jacket and a worn backpack",
+    "adventurer": "a khaki field jacket and a worn backpack",
+    "traveler": "a khaki field jacket and a worn backpack",
+    "traveller": "a khaki field jacket and a worn backpack",
+    "farmer": "overalls and a straw hat",
+    "gardener": "overalls, gloves and a straw hat",
+    "athlete": "a bright running kit",
+    "runner": "a bright running kit",
+}
+FANTASY_LOOKS = {
+    "robot": "a small round robot with glowing blue eyes and scuffed white plating",
+    "android": "a sleek android with pale silver skin and softly glowing eyes",
+    "alien": "a slender alien with iridescent violet skin and large dark eyes",
+    "ghost": "a friendly translucent ghost with a soft glow",
+    "monster": "a fuzzy blue monster with big round eyes",
+    "fairy": "a tiny fairy with gossamer wings and a glowing aura",
+    "elf": "a nimble elf with pointed ears and a forest-green cloak",
+    "dragon": "a young emerald dragon with copper-tipped wings",
+    "unicorn": "a white unicorn with a pearl horn and a rainbow mane",
+    "mermaid": "a mermaid with long wavy red hair and a shimmering teal tail",
+}
+ANIMAL_SIZES = ("small", "scruffy", "fluffy", "sleek", "big", "little")
+ANIMAL_COLORS = ("golden", "black-and-white", "ginger", "gray", "chocolate-brown", "cream",
+                 "spotted", "sandy")
+ANIMAL_FEATURES = ("a red collar", "bright amber eyes", "floppy ears",
+                   "a white patch over one eye", "a blue bandana", "a bushy tail")
+YOUNG_ROLES = {"girl", "boy", "child", "kid", "teenager", "teen", "baby", "daughter", "son",
+               "student"}
+OLD_ROLES = {"grandmother", "grandfather", "grandma", "grandpa"}
+
