@@ -136,7 +136,11 @@ async def run(trials: int) -> dict[str, list[float]]:
     finally:
         await studio.close()
         proc.terminate()
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
     return figures
 
 
