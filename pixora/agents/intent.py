@@ -28,7 +28,6 @@ class Intent:
 
 
 _SCENE = re.compile(r"\bscene\s*#?\s*(\d{1,4})\b", re.I)
-_QUOTED = re.compile(r"[\"“”']([^\"“”']{2,})[\"“”']")
 _APPROVE = re.compile(
     r"^\s*(yes|yep|yeah|ok(ay)?|sure|approve[sd]?|approval|looks? (good|great)|lgtm|go( ahead)?"
     r"|generate|render|make it|do it|sounds good|perfect|great|ship it|start)\b"
@@ -54,19 +53,12 @@ _CREATE = re.compile(
 _SCRIPT_WORDS = re.compile(
     r"\b(narration|script|say|says|voice-?over|text|line|words|read)\b", re.I
 )
+_VISUAL_NOUNS = re.compile(r"\b(visual|image|picture|look|show|shows|showing)\b", re.I)
 _VISUAL_WORDS = re.compile(
     r"\b(visual|image|picture|look|shot|background|night|sunset|sunrise|dawn|dusk|day(time)?"
     r"|colou?rs?|colorful|rain|snow|winter|summer|underwater|camera|lighting|closer|wider"
-    r"|dark(er)?|bright(er)?|at|in)\b", re.I,
+    r"|dark(er)?|bright(er)?|show|shows|showing|at|in)\b", re.I,
 )
-
-
-def _content_after_to(text: str) -> str:
-    quoted = _QUOTED.search(text)
-    if quoted:
-        return quoted.group(1).strip()
-    m = re.search(r"\b(?:to|say|says|read|reads)\s*:?\s+(.+)$", text, re.I | re.S)
-    return (m.group(1) if m else text).strip()
 
 
 def _voice_params(text: str) -> dict[str, object]:
@@ -133,11 +125,10 @@ def classify(message: str, *, has_breakdown: bool) -> Intent:
         script = bool(_SCRIPT_WORDS.search(text))
         visual = bool(_VISUAL_WORDS.search(_SCENE.sub("", text)))
         kind: Literal["script", "visual", "both"] = (
-            "script" if script and not re.search(r"\b(visual|image|picture|look)\b", text, re.I)
+            "script" if script and not _VISUAL_NOUNS.search(text)
             else "visual" if visual and not script else "both"
         )
-        content = _content_after_to(text) if kind == "script" else _SCENE.sub("", text).strip()
-        return Intent("edit", text, scene=index, update_type=kind, content=content)
+        return Intent("edit", text, scene=index, update_type=kind, content=text)
     if _STATUS.search(text) and has_breakdown:
         return Intent("status", text)
     if _CHARACTER.search(text):

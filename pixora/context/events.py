@@ -93,9 +93,12 @@ class EventStream:
         return int(await self.redis.get(_seq_key(task_id)) or 0)
 
     async def follow(
-        self, task_id: str, after: int = 0, *, block_ms: int = 15000
+        self, task_id: str, after: int = 0, *, block_ms: int = 1000
     ) -> AsyncIterator[Event]:
-        """Yield events with id greater than `after` as they arrive, forever."""
+        """Yield events with id greater than `after` as they arrive, forever.
+
+        Each blocking read lasts at most `block_ms` (keep it below the client's socket timeout).
+        """
         cursor = f"{after}-0"
         key = stream_key(task_id)
         while True:
