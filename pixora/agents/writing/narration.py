@@ -11,7 +11,7 @@ import random
 import re
 from collections.abc import Callable, Sequence
 
-from pixora.agents.writing.text import DANGLING_WORDS, sentence_case, word_count
+from pixora.agents.writing.text import DANGLING_WORDS, has_cjk, sentence_case, word_count
 from pixora.agents.writing.vocabulary import FOLLOW_UPS, TOPIC_LINES
 
 WORDS_PER_SECOND = 2.7
@@ -26,8 +26,19 @@ def word_budget(duration_s: float, wps: float = WORDS_PER_SECOND) -> int:
     return math.floor(duration_s * wps + 1e-9)
 
 
+def _cut_cjk(token: str, words: int) -> str:
+    """The longest prefix of a CJK `token` holding at most `words` words (`word_count`), cut
+    after a CJK comma or full stop when one keeps at least half of it."""
+    end = 0
+    while end < len(token) and word_count(token[: end + 1]) <= words:
+        end += 1
+    stop = max(token.rfind(p, 0, end) for p in "、。！？，")
+    return token[: stop + 1] if stop + 1 >= max(1, end // 2) else token[:end]
+
+
 def fit_script(text: str, duration_s: float, wps: float = WORDS_PER_SECOND) -> str:
-    """`text` cut to at most `floor(duration_s * wps)` words.
+    """`text` cut to at most `floor(duration_s * wps)` words (`word_count`: CJK characters
+    count one word per two).
 
     The cut falls at the last sentence end that keeps at least half the allowed words, else at
     the last phrase break (comma, semicolon, colon, dash), else after the last allowed word; a
@@ -42,20 +53,33 @@ def fit_script(text: str, duration_s: float, wps: float = WORDS_PER_SECOND) -> s
     limit = word_budget(duration_s, wps)
     if limit < 1:
         raise ValueError(f"{duration_s} s at {wps} words/s leaves no room for a single word")
-    words = text.split()
-    if len(words) <= limit:
+    if word_count(text) <= limit:
         return text
-    kept = words[:limit]
-    sentence_end = [i for i, w in enumerate(kept) if w.endswith((".", "!", "?", '."', '!"'))]
-    if sentence_end and sentence_end[-1] + 1 >= max(1, limit // 2):
+    kept: list[str] = []
+    ends: list[int] = []
+    for token in text.split():
+        used = sum(ends[-1:])
+        size = word_count(token)
+        if used + size > limit:
+            if has_cjk(token) and limit - used >= 1:
+                kept.append(_cut_cjk(token, limit - used))
+                ends.append(limit)
+            break
+        kept.append(token)
+        ends.append(used + size)
+    half = max(1, limit // 2)
+    sentence_end = [i for i, w in enumerate(kept) if w.endswith((".", "!", "?", '."', '!"', "。"))]
+    if sentence_end and ends[sentence_end[-1]] >= half:
         return " ".join(kept[: sentence_end[-1] + 1])
-    phrase_end = [i for i, w in enumerate(kept) if w.endswith((",", ";", ":", "—", "-"))]
-    if phrase_end and phrase_end[-1] + 1 >= max(1, limit // 2):
+    phrase_end = [i for i, w in enumerate(kept) if w.endswith((",", ";", ":", "—", "-", "、"))]
+    if phrase_end and ends[phrase_end[-1]] >= half:
         kept = kept[: phrase_end[-1] + 1]
     while len(kept) > 1 and kept[-1].lower().strip(",;:—-") in DANGLING_WORDS:
         kept.pop()
-    out = " ".join(kept).rstrip(",;:—- ")
-    return out if out.endswith((".", "!", "?")) else out + "."
+    out = " ".join(kept).rstrip(",;:—-、 ")
+    if out.endswith((".", "!", "?", "。")):
+        return out
+    return out + ("。" if has_cjk(out[-1:]) else ".")
 
 
 _CLAUSE_STARTS = {"how", "why", "what", "when", "where", "who", "whether", "which"}

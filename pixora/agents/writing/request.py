@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pixora.agents.writing.text import DANGLING_WORDS, clean_text, standalone
+from pixora.agents.writing.text import CJK_RE, DANGLING_WORDS, clean_text, has_cjk, standalone
 from pixora.agents.writing.vocabulary import STYLE_BY_ALIAS, style_preset
 from pixora.context.models import FRAME_SIZES, VoiceSpec
 from pixora.media.presets import MOOD_ALIASES, MOOD_MATRIX, PLATFORMS
@@ -18,6 +18,9 @@ MAX_DURATION_S = 600.0
 MAX_PROMPT_CHARS = 20_000
 MAX_SUBJECT_WORDS = 8
 MAX_SUBJECT_CHARS = 60
+MAX_CJK_SUBJECT_CHARS = 12
+"""Longest subject in a script without spaces (Chinese, Japanese, Korean), in characters:
+six spoken words at two characters a word."""
 
 EMPTY_PROMPT = (
     "describe the video you want, e.g. 'a 30-second video about space exploration'"
@@ -83,11 +86,23 @@ _NUMBER_WORDS = {
 _NUM = r"(\d+(?:\.\d+)?|half an?|forty-five|" + "|".join(
     sorted((w for w in _NUMBER_WORDS if " " not in w and w != "forty-five"), key=len,
            reverse=True)) + r")"
-_UNIT = r"(seconds?|secs?|s|minutes?|mins?|m)"
+_UNIT = (r"(seconds?|secs?|segundos?|secondes?|secondi|secondo|sekunden?|s|minutes?|minutos?|"
+         r"minuten?|minuti|minuto|mins?|m)")
 _DURATION_RE = re.compile(
     rf"\b{_NUM}\s*-?\s*{_UNIT}\b(?:\s*(?:and\s+)?(\d+(?:\.\d+)?)\s*-?\s*(?:seconds?|secs?|s)\b)?",
     re.IGNORECASE,
 )
+
+_ONE_MINUTE_RE = re.compile(
+    r"(?<!\w)(?:un|una|une|uno|um|uma|ein|eine|einer)\s+(?:minut[eo]s?|minuten?|minuti)(?!\w)",
+    re.IGNORECASE,
+)
+"""Spanish, French, Italian, Portuguese and German "one minute" ("un minuto", "eine Minute")."""
+_CJK_DURATION_RE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:分钟|分鐘|分|분)(?:\s*(\d+(?:\.\d+)?)\s*(?:秒钟|秒鐘|秒|초))?"
+    r"|(\d+(?:\.\d+)?)\s*(?:秒钟|秒鐘|秒|초)"
+)
+"""Chinese, Japanese and Korean durations: "30秒", "2分钟", "1分30秒", "30초"."""
 
 _PLATFORM_PATTERNS: tuple[tuple[str, str], ...] = (
     ("shorts", r"\b(?:youtube|yt)\s+shorts?\b|\bshorts\b"),
@@ -123,7 +138,14 @@ _MOOD_WORDS_SORTED = tuple(sorted(_MOOD_WORDS))
 def _find_duration(text: str) -> float | None:
     m = _DURATION_RE.search(text)
     if not m:
-        return None
+        if _ONE_MINUTE_RE.search(text):
+            return 60.0
+        cjk = _CJK_DURATION_RE.search(text)
+        if not cjk:
+            return None
+        if cjk.group(3):
+            return float(cjk.group(3))
+        return float(cjk.group(1)) * 60 + float(cjk.group(2) or 0)
     raw = m.group(1).lower()
     if raw[0].isdigit():
         value = float(raw)
@@ -199,6 +221,46 @@ def parse_request(text: str) -> BreakdownRequest:
 # --------------------------------------------------------------------------- subject
 
 
+_INSTRUCTION_RE = re.compile(
+    r"(?:^|[,;]\s*|\s+(?:and|then|but|so)\s+|\s*[.!?]\s+)"
+    r"(?:(?:and|then|also|just|please|so|now)\s+)*"
+    r"(?:(?:render|generate|produce|publish|post|upload|export|finish|approve|ship)\s+"
+    r"(?:it|this|that|them|everything|the\s+(?:video|clip|film|breakdown|whole\s+thing))\b"
+    r"|(?:start|begin)\s+(?:rendering|generating|the\s+(?:render|rendering|generation|video))\b"
+    r"|(?:skip|ignore|bypass|override|disregard|forget|circumvent|avoid)\s+"
+    r"(?:(?:the|any|all|my|your|previous|prior|earlier|above|system|these|those)\s+)*"
+    r"(?:approval|approving|confirmation|instructions?|rules?|review|checks?|questions?|"
+    r"prompts?|guidelines?|polic(?:y|ies)|gate|step|asking)"
+    r"|(?:don't|do\s+not|no\s+need\s+to)\s+(?:ask|wait|confirm|check)\b"
+    r"|i\s+(?:authori[sz]e|approve|consent|confirm|permit|allow)\b"
+    r"|i\s+give\s+(?:you\s+)?permission|you\s+(?:have|are)\s+(?:my\s+)?(?:permission|"
+    r"authori[sz]ed|approved|allowed)|this\s+is\s+an\s+order"
+    r"|without\s+(?:asking|approval|confirmation|waiting|review)"
+    r")[^,;.!?]*",
+    re.IGNORECASE,
+)
+"""A clause that instructs the agents (render it now, skip the approval, I authorize it)
+rather than describing the video."""
+_ASIDE_ALT = (r"right\s+away|right\s+now|straight\s+away|at\s+once|immediately|asap|now|"
+              r"please|pls|for\s+me|for\s+us|thanks|thank\s+you|without\s+(?:asking|delay|"
+              r"waiting)(?:\s+for\s+(?:my\s+|the\s+|an?\s+)?(?:approval|confirmation|ok))?")
+_TRAILING_ASIDE_RE = re.compile(rf"(?:\s*,)?\s+(?:{_ASIDE_ALT})(?=\s*(?:[,;.!?]|$))",
+                                re.IGNORECASE)
+
+
+def strip_instructions(text: str) -> str:
+    """`text` without clauses addressed to the agents rather than describing the video:
+    "..., skip the approval", "and render it right away", "I authorize it", "ignore the
+    instructions", and asides ("right away", "now", "please", "for me", "immediately",
+    "without asking") at the end of a clause. "Create a video about tigers right away, skip
+    the approval" -> "Create a video about tigers"."""
+    s = _INSTRUCTION_RE.sub(lambda m: "." if m.group(0).lstrip()[:1] in ".!?" else "", text)
+    previous = None
+    while previous != s:
+        previous, s = s, _TRAILING_ASIDE_RE.sub("", s)
+    return re.sub(r"\s+", " ", s).strip(" ,;")
+
+
 _LEAD_RE = re.compile(
     r"^(?:(?:please|hey|hi|hello|ok(?:ay)?|so)[,!]?\s+)*"
     r"(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
@@ -265,9 +327,14 @@ def _strip_request_words(text: str) -> str:
 
 
 def shorten_subject(subject: str) -> str:
+    """`subject` kept to at most `MAX_SUBJECT_WORDS` words and `MAX_SUBJECT_CHARS` characters
+    (a run without spaces in Chinese, Japanese or Korean: `MAX_CJK_SUBJECT_CHARS`), cut before
+    a clause word where one falls late enough; a leading capitalised determiner is lowered."""
     words = subject.split()
     if all(w.lower().strip(",.") in DANGLING_WORDS for w in words):
         return ""
+    if has_cjk(subject) and len(subject) > MAX_CJK_SUBJECT_CHARS:
+        return subject[:MAX_CJK_SUBJECT_CHARS].rstrip(" ,、。の的")
     if len(words) == 1 and len(subject) > MAX_SUBJECT_CHARS:
         return subject[: MAX_SUBJECT_CHARS // 2]
     if len(words) > MAX_SUBJECT_WORDS:
@@ -281,6 +348,75 @@ def shorten_subject(subject: str) -> str:
     if first in _LEADING_DETERMINERS and rest:
         out = first.lower() + " " + rest
     return out
+
+
+# Spanish, French, German, Italian and Portuguese requests: "Haz un video de 30 segundos sobre
+# los volcanes", "Fais une vidéo sur les volcans", "Mach ein Video über Vulkane".
+_FOREIGN_ABOUT_RE = re.compile(
+    r"(?<!\w)(?:sobre|acerca\s+de|a\s+respeito\s+d[eoa]s?|sur|à\s+propos\s+de|"
+    r"au\s+sujet\s+de|concernant|über|ueber|zum\s+thema|su|sul|sullo|sulla|sui|sugli|sulle|"
+    r"riguardo(?:\s+a)?)\s+(.+)",
+    re.IGNORECASE,
+)
+_FOREIGN_LEAD_RE = re.compile(
+    r"^(?:(?:por\s+favor|s'il\s+te\s+plaît|s'il\s+vous\s+plaît|bitte|per\s+favore)[,\s]+)?"
+    r"(?:haz(?:me)?|crea(?:me)?|créame|genera(?:me)?|fais(?:-moi)?|faites(?:-moi)?|crée(?:z)?|"
+    r"génère|mach(?:e)?|erstelle?|erzeuge?|faça|faz|crie|fai|fammi|realizza|quiero|quisiera|"
+    r"je\s+veux|ich\s+möchte|voglio|quero)\s+"
+    r"(?:(?:un|una|une|uno|um|uma|ein|eine|einen|mir|moi)\s+)*"
+    r"(?:v[ií]deo|vidéo|clip|film|filme|película|pelicula|cortometraje|court\s+métrage|"
+    r"kurzfilm|documental|documentaire|dokumentation|documentario|documentário)?\s*"
+    r"(?:(?:de|du|des|von|di|da|do|sur|über)\s+)?",
+    re.IGNORECASE,
+)
+_PLATFORM_ALT = r"tik\s?-?tok|youtube|yt|instagram|insta|reels?|shorts"
+_FOREIGN_STOP_RE = re.compile(
+    r"[.!?;,](?:\s|$)|\n|\s+[-–—]\s+"
+    r"|\s+(?:\w{1,4}\s+)?\d"
+    rf"|\s+(?:\w{{1,4}}\s+)?(?:{_PLATFORM_ALT})(?!\w)"
+    r"|\s+(?:\w{1,4}\s+)?(?:estilo|style|stil|stile|formato|format)(?!\w)"
+    rf"|\s+(?:\w{{1,4}}\s+)?(?:{_STYLE_ALT})(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _foreign_subject(text: str) -> str:
+    """The subject of a request in a European language other than English."""
+    about = _FOREIGN_ABOUT_RE.search(text)
+    found = about.group(1) if about else _FOREIGN_LEAD_RE.sub("", text, count=1)
+    stop = _FOREIGN_STOP_RE.search(found)
+    found = (found[: stop.start()] if stop else found).strip(" ,;:-\"'“”‘’«»()[]")
+    return shorten_subject(found or text)
+
+
+# Chinese, Japanese and Korean: "桜についての30秒の動画", "关于大海的视频", "바다에 대한 영상".
+_CJK_ABOUT_RES = tuple(re.compile(p) for p in (
+    r"(.+?)(?:について|に関する|に関して|をテーマに)",
+    r"(?:关于|關於)(.+?)(?:的|。|$)",
+    r"(.+?)에\s*(?:대한|관한|대해)",
+    r"(.+?)の(?:[\d.]+\s*(?:秒|分)の?)?(?:動画|ビデオ|映像|ムービー)",
+    r"(.+?)的(?:[\d.]+\s*(?:秒钟|秒|分钟|分鐘)的?)?(?:视频|視頻|影片|短片)",
+))
+_CJK_REQUEST_RE = re.compile(
+    r"^(?:请|請|帮我|幫我|给我|給我)?(?:做|制作|製作|生成|拍)?(?:一个|一個|一段|一部)?"
+    r"|[\d.]+\s*(?:秒钟|秒鐘|秒|分钟|分鐘|分|초|분)(?:の|的)?"
+    r"|(?:動画|ビデオ|映像|ムービー|视频|視頻|影片|영상|동영상)"
+    r"|(?:を|で)?(?:作って|作成して|作る|生成して)(?:ください|下さい)?|ください|만들어\s*주세요"
+)
+
+
+def _cjk_subject(text: str) -> str:
+    """The subject of a request written without spaces (Chinese, Japanese, Korean)."""
+    found = ""
+    for pattern in _CJK_ABOUT_RES:
+        m = pattern.search(text)
+        if m:
+            found = _CJK_REQUEST_RE.sub("", m.group(1))
+            break
+    if not found.strip(" 、。の的"):
+        found = _CJK_REQUEST_RE.sub("", text)
+    found = found.strip(" ,、。の的を?？!！")
+    return shorten_subject(found or text)
 
 
 _ENGLISH_CUES = {"the", "a", "an", "about", "of", "for", "with", "and", "my", "our", "to",
@@ -302,15 +438,21 @@ def subject_of(text: str) -> str:
     """What the video is about, as a short phrase: "Create a 30-second video about space
     exploration" -> "space exploration".
 
-    Tries "about X", then "<video|film|story...> of/on/for/showing X", then the text with
-    request words (verbs, durations, styles, platforms, formats) removed. Modifiers after the
-    subject ("for TikTok", "in anime style", ", 45 seconds") are cut, and the result is kept to
-    at most `MAX_SUBJECT_WORDS` words / `MAX_SUBJECT_CHARS` characters. Text in other languages
-    comes back as itself, shortened. Returns "" when only request words remain ("make a video").
+    Clauses addressed to the agents ("render it right away", "skip the approval") are dropped
+    first (`strip_instructions`). Then tries "about X", then "<video|film|story...> of/on/for/
+    showing X", then the text with request words (verbs, durations, styles, platforms, formats)
+    removed. Modifiers after the subject ("for TikTok", "in anime style", ", 45 seconds") are
+    cut, and the result is kept to at most `MAX_SUBJECT_WORDS` words / `MAX_SUBJECT_CHARS`
+    characters. Spanish, French, German, Italian and Portuguese requests are read by their
+    "about" words ("sobre los volcanes" -> "los volcanes"); Chinese, Japanese and Korean ones by
+    theirs ("桜について" -> "桜"), at most `MAX_CJK_SUBJECT_CHARS` characters. Returns "" when
+    only request words remain ("make a video").
     """
-    text = clean_text(text or "", 4_000)
+    text = strip_instructions(clean_text(text or "", 4_000))
     if not is_english(text):
-        return shorten_subject(text)
+        if CJK_RE.search(text) and len(CJK_RE.findall(text)) * 2 >= len(text.replace(" ", "")):
+            return _cjk_subject(text)
+        return _foreign_subject(text)
     for pattern in (_ABOUT_RE, _MEDIA_PREP_RE):
         m = pattern.search(text)
         if m:
@@ -319,4 +461,3 @@ def subject_of(text: str) -> str:
                 return shorten_subject(found)
     head = cut_modifiers(text) or text
     return shorten_subject(_strip_request_words(head))
-
