@@ -157,9 +157,20 @@ SCRIPT_REPLACE_RES = (
 
 TONE_START_RE = re.compile(
     r"^(?:be|sound|feel|something|more|less|a bit|slightly|much|shorter|longer|simpler|"
-    r"funnier|calmer|warmer|an?\s+\w+er\b)", re.IGNORECASE
+    r"funnier|calmer|warmer|an?\s+(?:bit|little|lot)|an?\s+\w+er\s+(?:tone|feel|mood|version|voice|one|take)|talk|mention|focus|describe|explain|include|"
+    r"emphasi[sz]e|highlight)\b", re.IGNORECASE
 )
-"""Text that asks for a tone or length, not words to use verbatim."""
+"""Text that asks for a tone, length or focus, not words to use verbatim."""
+
+COMMAND_RE = re.compile(
+    r"^\W*(?:please\s+)?(?:ignore|disregard|forget|skip|bypass|override|approve|render|"
+    r"generate|delete|erase|remove|reveal|print|execute|run|start|stop|cancel|system\s*:|"
+    r"assistant\s*:|you\s+(?:are|must|should|will)\b)"
+    r"|\b(?:previous|prior|above|system)\s+(?:instructions?|prompts?|rules?)\b",
+    re.IGNORECASE,
+)
+"""Unquoted text that reads as a command to the agents; it never becomes narration verbatim
+(quoted, it is plain narration like any other)."""
 
 TONE_LINES: dict[str, tuple[str, tuple[str, ...]]] = {
     "dramatic": (r"\b(?:dramatic|intense|exciting|epic|energetic|powerful|urgent)\b",
@@ -180,6 +191,14 @@ TONE_LINES: dict[str, tuple[str, tuple[str, ...]]] = {
                    "This part of {s} is close to the heart.")),
 }
 """Tone name -> (instruction pattern, narration templates)."""
+
+REWRITE_RE = re.compile(
+    r"\b(?:shorter|shorten|trim|briefer|concise|tighter|longer|expand|more detail|elaborate|"
+    r"mention|focus on|talk about|emphasi[sz]e|highlight)\b"
+    r"|" + "|".join(pattern for pattern, _ in TONE_LINES.values()),
+    re.IGNORECASE,
+)
+"""An instruction that asks for the narration to be rewritten (tone, length or focus)."""
 
 MENTION_LINES = ("And then there's {s}.", "Don't forget {s}.", "Look closer, and you'll see {s}.",
                  "Somewhere nearby, there's {s}.")
@@ -205,3 +224,39 @@ SAY_CUE = re.compile(r"\b(?:say|says|saying|narrat\w*|script|voice-?over|line|re
 SHOW_CUE = re.compile(r"\b(?:show\w*|image|visual|picture|depict\w*|shot|background|scene)\b",
                       re.IGNORECASE)
 """Words before a quote that make it a visual description."""
+
+# --------------------------------------------------------------------------- mixed edits
+
+SCENE_REF_RES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:in|of|for|on|to|from)\s+(?:the\s+)?scene\s*#?\s*\d+(?:'s)?(?!\w)",
+                re.IGNORECASE), " "),
+    (re.compile(r"\b(?:the\s+)?scene\s*#?\s*\d+(?:'s)?\s+(?=(?:narration|script|voice-?over|"
+                r"text|line|lines|words|visuals?|image|picture|shot|background|setting)\b)",
+                re.IGNORECASE), ""),
+    (re.compile(r"^\W*(?:the\s+)?scene\s*#?\s*\d+\s*[:,.-]?\s*", re.IGNORECASE), ""),
+    (re.compile(r"\b(?:the\s+)?scene\s*#?\s*\d+(?:'s)?(?!\w)", re.IGNORECASE), "it"),
+)
+"""(pattern, replacement) pairs that take "scene N" out of an instruction: "change scene 3 to
+show a diver" -> "change it to show a diver", "scene 1 narration" -> "narration"."""
+
+PART_BREAK_RE = re.compile(
+    r"(?<=[.!?])\s+(?=\S)"
+    r"|(?:\s*[,;]\s*(?:and\s+|then\s+|but\s+)?|\s+(?:and|then|but|while)\s+)"
+    r"(?=(?:also\s+)?(?:the\s+|its\s+|it\s+)?(?:say|says|saying|narrat\w*|script|"
+    r"voice-?over|read|reads|show|shows|showing|depict\w*|visuals?|image|picture|background|"
+    r"setting|make|set|change|turn|put|add|use|give|have\s+it|let\s+it|with\s+the)\b)",
+    re.IGNORECASE,
+)
+"""Where a mixed instruction splits into parts: sentence ends, and commas or "and" before a
+new request ("... and say ...", ", show ...")."""
+
+SCRIPT_PART_RE = re.compile(
+    r"\b(?:say|says|saying|said|narrat\w*|script|voice-?over|read|reads|words|line|lines|"
+    r"text|tell|tells|mention|talk about)\b", re.IGNORECASE)
+"""Words that make a part of an instruction about the narration."""
+
+VISUAL_PART_RE = re.compile(
+    r"\b(?:show\w*|depict\w*|visuals?|image|picture|background|setting|look|looks|shot|"
+    r"camera|framing|lighting|colou?rs?)\b", re.IGNORECASE)
+"""Words that make a part of an instruction about the visuals (with every visual change and
+camera move trigger)."""

@@ -11,16 +11,22 @@ from pixora.agents.writing.breakdown import PROMPT_FIELD_CHARS, plan_beats
 from pixora.agents.writing.characters import role_phrase
 from pixora.agents.writing.edit_rules import (
     CAMERA_CHANGES,
+    COMMAND_RE,
     FOCUS_RE,
     IMPERATIVE_LEAD_RE,
     MENTION_LINES,
+    PART_BREAK_RE,
     QUOTED_RE,
+    REWRITE_RE,
     SAY_CUE,
+    SCENE_REF_RES,
+    SCRIPT_PART_RE,
     SCRIPT_REPLACE_RES,
     SHOW_CUE,
     TONE_LINES,
     TONE_START_RE,
     VISUAL_CHANGES,
+    VISUAL_PART_RE,
     VISUAL_REPLACE_RES,
 )
 from pixora.agents.writing.narration import (
@@ -216,22 +222,73 @@ def _sentences(text: str) -> list[str]:
 
 def _verbatim_script(instruction: str, alone: bool) -> str | None:
     """The new narration text an instruction carries (quoted, or "say ..."/"change it to ..."),
-    or None when it asks for a rewrite instead."""
+    or None when it asks for a rewrite instead. Unquoted text is sentence-cased, and never
+    taken when it reads as a command to the agents ("ignore previous instructions ...")."""
     verbatim = _quoted(instruction, "script", alone)
     if verbatim is None:
         for pattern in SCRIPT_REPLACE_RES:
             m = pattern.search(instruction)
-            if m and not TONE_START_RE.match(m.group(1)):
-                verbatim = m.group(1)
+            if m and not TONE_START_RE.match(m.group(1)) and not COMMAND_RE.search(m.group(1)):
+                verbatim = sentence_case(m.group(1).strip(" \t"))
                 break
     return verbatim.strip() if verbatim is not None and verbatim.strip(" .,") else None
 
 
-def _revise_script(breakdown: Breakdown, scene: Scene, instruction: str, alone: bool) -> str:
-    """New narration for `scene`; `alone`: only the narration is edited."""
-    verbatim = _verbatim_script(instruction, alone)
-    if verbatim is not None:
-        fitted = fit_script(verbatim, scene.duration)
+def _without_scene_refs(text: str) -> str:
+    """`text` with "scene N" taken out (`SCENE_REF_RES`)."""
+    for pattern, replacement in SCENE_REF_RES:
+        text = pattern.sub(replacement, text)
+    return re.sub(r"\s+", " ", text).strip(" ,;")
+
+
+def _part_kind(part: str) -> Literal["script", "visual"] | None:
+    """Whether an instruction part (quotes masked) is about the narration or the visuals, by
+    its earliest cue word; None without one."""
+    cues = [(m.start(), "script") for m in [SCRIPT_PART_RE.search(part)] if m]
+    cues += [(m.start(), "visual") for m in [VISUAL_PART_RE.search(part)] if m]
+    cues += [(m.start(), "visual") for m in (
+        re.search(p, part, re.IGNORECASE)
+        for p in (*(c.trigger for c in VISUAL_CHANGES), *(p for p, _ in CAMERA_CHANGES))) if m]
+    return min(cues)[1] if cues else None  # type: ignore[return-value]
+
+
+def split_instruction(instruction: str) -> tuple[str, str]:
+    """(visual part, narration part) of an edit instruction, "scene N" removed.
+
+    The instruction splits at sentence ends and at commas or "and" before a new request; each
+    part goes to the narration (quoted text after "say", "narration ...", "script ...") or to
+    the visuals ("show ...", "the visual ...", time of day, weather, shot and camera words) by
+    its first cue word; a part without one follows the part before it, or, first, goes to the
+    narration when it is only a quote and to the visuals otherwise. "change scene 3 to show a
+    diver and say 'Dive in.'" -> ("change it to show a diver", "say 'Dive in.'").
+    """
+    text = _without_scene_refs(instruction)
+    quotes: list[str] = []
+
+    def mask(m: re.Match[str]) -> str:
+        quotes.append(m.group(0))
+        return f"\x01{len(quotes) - 1}\x02"
+
+    masked = QUOTED_RE.sub(mask, text)
+    parts: dict[str, list[str]] = {"visual": [], "script": []}
+    kind: str | None = None
+    for piece in PART_BREAK_RE.split(masked):
+        piece = re.sub(r"^(?:and|then|but|also)\s+", "", piece.strip(" ,;"), flags=re.IGNORECASE)
+        if not piece.strip(" .,"):
+            continue
+        kind = _part_kind(piece) or kind or (
+            "script" if re.fullmatch(r"\W*\x01\d+\x02\W*", piece) else "visual")
+        parts[kind].append(re.sub(r"\x01(\d+)\x02", lambda m: quotes[int(m.group(1))], piece))
+    return " ".join(parts["visual"]).strip(), " ".join(parts["script"]).strip()
+
+
+def _revise_script(breakdown: Breakdown, scene: Scene, instruction: str, alone: bool,
+                   verbatim: bool = True) -> str:
+    """New narration for `scene`; `alone`: the instruction is only about the narration;
+    `verbatim` false: never take its words as the new narration."""
+    new_words = _verbatim_script(instruction, alone) if verbatim else None
+    if new_words is not None:
+        fitted = fit_script(new_words, scene.duration)
         return fitted if fitted.endswith((".", "!", "?", '"', "”", "…")) else fitted + "."
     subject = subject_of(breakdown.prompt) or breakdown.title
     low = instruction.lower()
@@ -278,16 +335,22 @@ def revise_scene(breakdown: Breakdown, index: int, instruction: str,
     """Scene `index` (1-based) of `breakdown` with `instruction` applied; the breakdown itself
     is not changed.
 
-    `update_type` "script" rewrites the narration: quoted text or "change it to ..." is taken
-    verbatim; "shorter", "longer", "mention X" and tone words (dramatic, calm, playful,
-    inspiring, emotional) rewrite it from templates; anything else gives a fresh template line.
-    The result is fitted to the scene's duration (`fit_script`). "visual" edits the visual
-    prompt: time of day (night, sunset, sunrise, day), weather and season, underwater, shot
-    size (closer, wider, aerial), color (more colorful, black and white, darker, brighter) and
-    camera moves replace conflicting words and keep the rest; a new description ("change the
-    image to a lighthouse") replaces the description but keeps the style; any other text is
-    added to the description as content. "both" does both. The instruction is only ever
-    content: control characters are removed and it is cut to `MAX_INSTRUCTION_CHARS`.
+    The instruction may be the user's whole message ("change scene 3 to show a diver and say
+    'Dive in.'"): "scene N" is dropped and it is split into a narration part and a visual part
+    (`split_instruction`). `update_type` "script" rewrites the narration: quoted text, "say
+    ..." or "change the narration to ..." is taken verbatim (unquoted text that reads as a
+    command to the agents is not); "shorter", "longer", "mention X" and tone words (dramatic,
+    calm, playful, inspiring, emotional) rewrite it from templates; anything else gives a
+    fresh template line. The result is fitted to the scene's duration (`fit_script`). "visual"
+    edits the visual prompt: time of day (night, sunset, sunrise, day), weather and season,
+    underwater, shot size (closer, wider, aerial), color (more colorful, black and white,
+    darker, brighter) and camera moves replace conflicting words and keep the rest; a new
+    description ("change the image to a lighthouse") replaces the description but keeps the
+    style; any other text is added to the description as content. "both" applies the narration
+    part to the narration and the visual part to the visual prompt; a field without a part of
+    its own is kept, except that the narration is rewritten when the instruction asks for a
+    tone, length or focus. The instruction is only ever content: control characters are removed
+    and it is cut to `MAX_INSTRUCTION_CHARS`.
 
     Raises:
         IndexError: no such scene.
@@ -299,11 +362,18 @@ def revise_scene(breakdown: Breakdown, index: int, instruction: str,
     text = clean_text(instruction or "", MAX_INSTRUCTION_CHARS)
     if not text:
         raise ValueError("describe the change, e.g. 'at night' or 'say \"Welcome home.\"'")
+    visual_part, script_part = split_instruction(text)
+    whole = _without_scene_refs(text) or text
     changes: dict[str, object] = {}
-    if update_type in ("script", "both"):
-        changes["script"] = _revise_script(breakdown, scene, text, update_type == "script")
-    if update_type in ("visual", "both"):
-        free_text = update_type == "visual" or _verbatim_script(text, False) is None
-        changes.update(_revise_visual(scene, text, update_type == "visual", free_text))
+    if update_type == "script":
+        changes["script"] = _revise_script(breakdown, scene, script_part or whole, True)
+    elif update_type == "visual":
+        changes.update(_revise_visual(scene, visual_part or whole, True))
+    else:
+        if script_part:
+            changes["script"] = _revise_script(breakdown, scene, script_part, True)
+        elif REWRITE_RE.search(whole):
+            changes["script"] = _revise_script(breakdown, scene, whole, False, verbatim=False)
+        if visual_part:
+            changes.update(_revise_visual(scene, visual_part, True))
     return Scene.model_validate({**scene.model_dump(), **changes})
-
