@@ -16,8 +16,20 @@ class FFmpegError(RuntimeError):
     """ffmpeg exited non-zero; the message carries the tail of its log."""
 
 
+async def _communicate(proc: asyncio.subprocess.Process) -> bytes:
+    """Wait for `proc` and return its stderr; a cancelled wait kills it first."""
+    try:
+        _, err = await proc.communicate()
+    except asyncio.CancelledError:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        raise
+    return err
+
+
 async def run_ffmpeg(*args: str | Path) -> None:
-    """Run `ffmpeg -y -hide_banner -loglevel error ARGS...`.
+    """Run `ffmpeg -y -hide_banner -loglevel error ARGS...`. Cancelling the call kills ffmpeg.
 
     Raises:
         FFmpegError: non-zero exit, with the last lines of stderr.
@@ -26,7 +38,7 @@ async def run_ffmpeg(*args: str | Path) -> None:
         FFMPEG, "-y", "-hide_banner", "-loglevel", "error", "-nostdin", *map(str, args),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )
-    _, err = await proc.communicate()
+    err = await _communicate(proc)
     if proc.returncode != 0:
         tail = "\n".join(err.decode(errors="replace").strip().splitlines()[-8:])
         raise FFmpegError(f"ffmpeg failed ({proc.returncode}): {tail}")
@@ -42,8 +54,7 @@ async def run_ffmpeg_stderr(*args: str | Path) -> str:
         FFMPEG, "-hide_banner", "-nostdin", *map(str, args),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )
-    _, err = await proc.communicate()
-    text = err.decode(errors="replace")
+    text = (await _communicate(proc)).decode(errors="replace")
     if proc.returncode != 0:
         raise FFmpegError(f"ffmpeg failed ({proc.returncode}): {text[-800:]}")
     return text
