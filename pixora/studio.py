@@ -8,7 +8,7 @@ import json
 import uuid
 from typing import Any
 
-from agents import RunConfig
+from agents import FunctionTool, RunConfig, function_span, trace
 from agents.tool_context import ToolContext
 
 from pixora.agents.context import AgentContext
@@ -227,20 +227,29 @@ class Studio:
         call_id = f"cmd_{uuid.uuid4().hex[:12]}"
         await self.events.append(task_id, "tool_call", data={"tool": name, "parameters": params,
                                                               "agent": "user"})
-        raw = await tool.on_invoke_tool(
-            ToolContext(context=ctx, tool_name=name, tool_call_id=call_id, tool_arguments=args),
-            args,
-        )
-        try:
-            output = json.loads(raw) if isinstance(raw, str) else raw
-        except json.JSONDecodeError:
-            output = {"status": "error", "message": str(raw)}
+        with trace(f"command {name}", group_id=task_id), function_span(name, input=args):
+            raw = await tool.on_invoke_tool(
+                ToolContext(context=ctx, tool_name=name, tool_call_id=call_id,
+                            tool_arguments=args),
+                args,
+            )
+        output = json.loads(raw)
         await self.events.append(task_id, "tool_result", data={"tool": name, "output": output,
                                                                 "agent": "user"})
-        if isinstance(output, dict) and output.get("status") == "error" and \
-                "Invalid JSON" in str(output.get("message", "")):
-            raise InvalidRequest(str(output["message"]))
-        return output if isinstance(output, dict) else {"status": "ok", "output": output}
+        if output.get("code") == "invalid_arguments":
+            raise InvalidRequest(f"bad params for {command}; it takes {_signature(tool)}")
+        return output
+
+
+def _signature(tool: FunctionTool) -> str:
+    """`name (type), ...` of a tool's parameters, from its JSON schema."""
+    props = tool.params_json_schema.get("properties", {})
+
+    def kind(p: dict[str, Any]) -> str:
+        options = [o.get("type", "object") for o in p.get("anyOf", [])] or [p.get("type", "")]
+        return "|".join(str(o) for o in options if o) or "object"
+
+    return ", ".join(f"{n} ({kind(p)})" for n, p in props.items()) or "no parameters"
 
 
 __all__ = ["Forbidden", "InvalidRequest", "Studio", "StudioError", "TaskNotFound"]

@@ -146,6 +146,10 @@ async def test_bad_input_gets_clear_answers_and_task_stays_usable(studio: Studio
     tid = (await studio.create_task("ada")).task_id
     with pytest.raises(InvalidRequest, match="empty"):
         await studio.chat(tid, "ada", "   ")
+    with pytest.raises(InvalidRequest, match=r"it takes prompt \(string\)"):
+        await studio.command(tid, "ada", "generate_scene_breakdown", {"duration": "abc"})
+    with pytest.raises(InvalidRequest, match="unknown command 'teleport'"):
+        await studio.command(tid, "ada", "teleport", {})
     for words in ("Create a 0-second video about cats", "Create a 10000-second video about cats"):
         outcome = await studio.chat(tid, "ada", words)
         assert outcome is not None and "between 5 and 600 seconds" in outcome.text

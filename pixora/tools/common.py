@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from agents import RunContextWrapper, function_tool
+from agents import ModelBehaviorError, RunContextWrapper, function_tool
 
 from pixora.agents.context import AgentContext
 from pixora.context.models import Breakdown, Stage, TaskContext
@@ -20,6 +20,8 @@ def result(status: str = "ok", **data: Any) -> str:
     return json.dumps({"status": status, **data}, default=str)
 
 def _error_reply(ctx: RunContextWrapper[Any], error: Exception) -> str:
+    if isinstance(error, ModelBehaviorError):
+        return result("error", code="invalid_arguments", message=str(error))
     if isinstance(error, ToolError | IndexError | KeyError | ValueError):
         message = str(error).strip("'\"")
     else:
