@@ -150,12 +150,15 @@ class Breakdown(Model):
         return self.scenes[index - 1]
 
 
+AssetKind = Literal["image", "motion", "narration", "music"]
+
+
 class Asset(Model):
     """A generated file. `inputs_hash` identifies what it was made from, so unchanged work is
     reused; `key` is its storage key."""
 
     key: str
-    kind: Literal["image", "motion", "narration", "music", "segment", "video", "thumbnail"]
+    kind: AssetKind
     inputs_hash: str
     provider: str = "local"
     duration_s: float | None = None

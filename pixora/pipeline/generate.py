@@ -21,6 +21,7 @@ from PIL import Image, UnidentifiedImageError
 from pixora.context.models import (
     FRAME_SIZES,
     Asset,
+    AssetKind,
     Breakdown,
     Character,
     Cost,
@@ -111,7 +112,7 @@ class Generator:
     async def _asset(
         self,
         name: str,
-        kind: str,
+        kind: AssetKind,
         key: str,
         inputs: dict[str, Any],
         make: Callable[[Path], Awaitable[MediaFile]],
@@ -137,17 +138,13 @@ class Generator:
         os.replace(media.path, path)
         await self.svc.storage.publish(key)
         asset = Asset(
-            key=key, kind=kind, inputs_hash=h, provider=media.provider,  # type: ignore[arg-type]
+            key=key, kind=kind, inputs_hash=h, provider=media.provider,
             duration_s=media.duration_s, width=media.width, height=media.height,
             cost_usd=media.cost_usd, note=media.note,
         )
         if media.note:
             self.notes.append(media.note)
-            await self.svc.events.append(
-                self.task_id, "progress_update",
-                data={"progress": self.progress.percent, "stage": kind, "message": media.note,
-                      "eta_s": None},
-            )
+            await self.progress.note(kind, media.note)
 
         def record(ctx: TaskContext) -> None:
             ctx.assets[name] = asset
@@ -461,11 +458,7 @@ class Generator:
 
 
 def _music_spans(bd: Breakdown, starts: list[float], total: float) -> list[tuple[float, float]]:
-    """Each music cue's (start, end) on the final timeline, in seconds."""
-    spans = []
-    n = len(bd.scenes)
-    for cue in bd.music:
-        first = min(cue.first_scene, n)
-        start = 0.0 if not spans else starts[first - 1]
-        spans.append((start, total))
-    return [(s, spans[i + 1][0] if i + 1 < len(spans) else total) for i, (s, _) in enumerate(spans)]
+    """Each music cue's (start, end) on the final timeline, in seconds: a cue plays from its
+    first scene (the first cue from 0) until the next cue begins."""
+    begins = [0.0] + [starts[min(c.first_scene, len(starts)) - 1] for c in bd.music[1:]]
+    return list(zip(begins, [*begins[1:], total], strict=True))

@@ -59,6 +59,14 @@ class ProgressReporter:
             data={"progress": self.percent, "stage": stage, "message": message, "eta_s": eta},
         )
 
+    async def note(self, stage: str, message: str) -> None:
+        """Tell the user something about `stage` (e.g. a provider fallback) at the current
+        percent, without moving it."""
+        await self.events.append(
+            self.task_id, "progress_update",
+            data={"progress": self.percent, "stage": stage, "message": message, "eta_s": None},
+        )
+
     async def finish(self, message: str) -> None:
         for stage in STAGE_WEIGHTS:
             self.done[stage] = 1.0

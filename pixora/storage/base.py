@@ -5,11 +5,11 @@ Keys are relative POSIX paths such as `3f2a9c/scene_2/image/scene_image.png`:
     <task_id>/scene_<N>/image/scene_image.png
     <task_id>/scene_<N>/video/motion.mp4
     <task_id>/scene_<N>/audio/narration.wav
-    <task_id>/scene_<N>/segment/<hash>.mp4      rendered scene bodies (composer cache)
-    <task_id>/transitions/<hash>.mp4            rendered transitions (composer cache)
     <task_id>/characters/<id>.png
     <task_id>/music/background_<N>.wav
     <task_id>/final/v<N>.mp4, final/v<N>.jpg
+
+The composer keeps its cache of rendered pieces under `<task_id>/cache/` in the working tree.
 """
 
 from __future__ import annotations
@@ -81,8 +81,6 @@ def key_for(task_id: str, what: str, *, scene: int | None = None, name: str = ""
         "image": "{scene}/image/scene_image.png",
         "motion": "{scene}/video/motion.mp4",
         "narration": "{scene}/audio/narration.wav",
-        "segment": "{scene}/segment/{name}.mp4",
-        "transition": "{task}/transitions/{name}.mp4",
         "character": "{task}/characters/{name}.png",
         "music": "{task}/music/background_{name}.wav",
         "video": "{task}/final/v{name}.mp4",
