@@ -10,7 +10,13 @@ import re
 from collections.abc import Sequence
 
 from pixora.agents.writing.characters import extract_characters, role_phrase
-from pixora.agents.writing.narration import Pool, follow_group, narrate, topic_lines
+from pixora.agents.writing.narration import (
+    Pool,
+    follow_group,
+    narrate,
+    subject_fields,
+    topic_lines,
+)
 from pixora.agents.writing.request import (
     EMPTY_PROMPT,
     BreakdownRequest,
@@ -31,12 +37,12 @@ from pixora.agents.writing.vocabulary import (
     STYLE_BY_ALIAS,
     SUBJECT_SHOTS,
     TITLES,
-    TOPICS,
     VOICE_TONE,
     Topic,
     camera_phrase,
     lighting_phrase,
     style_preset,
+    topic_for,
 )
 from pixora.context.models import (
     MAX_SCENES,
@@ -114,16 +120,6 @@ def split_duration(total_s: float, weights: Sequence[float]) -> list[float]:
 
 
 # --------------------------------------------------------------------------- writing
-
-
-def _topic_for(text: str) -> Topic | None:
-    low = text.lower()
-    best: tuple[int, int] | None = None
-    for i, topic in enumerate(TOPICS):
-        hits = sum(1 for k in topic.keywords if re.search(rf"\b{re.escape(k)}s?\b", low))
-        if hits and (best is None or hits > best[0]):
-            best = (hits, i)
-    return TOPICS[best[1]] if best else None
 
 
 def _infer_mood(req: BreakdownRequest, topic: Topic | None) -> str:
@@ -218,7 +214,7 @@ def write_breakdown(req: BreakdownRequest) -> Breakdown:
         raise ValueError(EMPTY_PROMPT)
     rng = seeded_random("breakdown", req.prompt, req.duration_s, req.style, req.aspect_ratio,
                         req.mood, req.platform)
-    topic = _topic_for(f"{subject} {req.prompt[:2000]}")
+    topic = topic_for(f"{subject} {req.prompt[:2000]}")
     mood = _infer_mood(req, topic)
     preset = MOOD_MATRIX[mood]
     style = style_preset(req.style)
@@ -243,8 +239,8 @@ def write_breakdown(req: BreakdownRequest) -> Breakdown:
             present = [characters[0], others[i % len(others)]]
         if story:
             lead = characters[0]
-            fmt = {"n": lead.name, "r": role_phrase(lead), "p": place, "s": subject,
-                   "o": present[1].name if len(present) > 1 else lead.name}
+            fmt = {**subject_fields(subject, topic, i), "n": lead.name, "r": role_phrase(lead),
+                   "p": place, "o": present[1].name if len(present) > 1 else lead.name}
             extra = ("companion", COMPANION_LINES) if len(present) > 1 else None
             script = narrate(pool, beat, STORY_LINES[beat], fmt, duration, extra)
             who = " and ".join(f"{c.name} ({c.description})" for c in present)
@@ -252,7 +248,8 @@ def write_breakdown(req: BreakdownRequest) -> Breakdown:
             desc = shot.format(who=who, p=place)
         else:
             group = follow_group(beat)
-            script = narrate(pool, beat, topic_lines(beat, subject), {"s": subject}, duration,
+            script = narrate(pool, beat, topic_lines(beat, subject),
+                             subject_fields(subject, topic, i), duration,
                              (f"follow-{group}", FOLLOW_UPS[group]))
             use_topic = topic is not None and i % 3 != 2
             key, shots = (("shot", topic.shots) if use_topic and topic else

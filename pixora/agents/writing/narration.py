@@ -12,7 +12,13 @@ import re
 from collections.abc import Callable, Sequence
 
 from pixora.agents.writing.text import DANGLING_WORDS, has_cjk, sentence_case, word_count
-from pixora.agents.writing.vocabulary import FOLLOW_UPS, TOPIC_LINES
+from pixora.agents.writing.vocabulary import (
+    FOLLOW_UPS,
+    GENERIC_ACTIONS,
+    GENERIC_THINGS,
+    TOPIC_LINES,
+    Topic,
+)
 
 WORDS_PER_SECOND = 2.7
 """Narration pace ceiling, words per second of scene."""
@@ -83,16 +89,57 @@ def fit_script(text: str, duration_s: float, wps: float = WORDS_PER_SECOND) -> s
 
 
 _CLAUSE_STARTS = {"how", "why", "what", "when", "where", "who", "whether", "which"}
+_HEAD_ENDS = {"of", "in", "on", "at", "for", "with", "from", "by", "about", "under", "over",
+              "near", "during", "across", "through", "named", "called", "who", "that", "which",
+              "to", "into", "around", "after", "before", "between", "behind"}
+_IRREGULAR_PLURALS = {"people", "children", "men", "women", "mice", "geese", "teeth", "feet",
+                      "cattle", "police"}
+_SINGULAR_S = ("ss", "us", "is", "ics", "news")
+
+
+def is_plural(subject: str) -> bool:
+    """Whether a subject reads as plural ("coral reefs", "love and loss", "los volcanes"): its
+    head words (before the first preposition or relative word) hold "and", or end on an
+    irregular plural or an "s" that is not "ss", "us", "is" or "ics". Clauses ("how bees make
+    honey") are singular."""
+    words = re.findall(r"[^\W\d_][\w'-]*", subject.lower())
+    if not words or words[0] in _CLAUSE_STARTS:
+        return False
+    head = next((words[:i] for i, w in enumerate(words) if i and w in _HEAD_ENDS), words)
+    last = head[-1]
+    return ("and" in head[1:] or last in _IRREGULAR_PLURALS
+            or (last.endswith("s") and not last.endswith(_SINGULAR_S)))
+
+
+def subject_fields(subject: str, topic: Topic | None, index: int = 0) -> dict[str, str]:
+    """The template fields for narrating `subject` in the scene at 0-based `index`: {s}, the
+    pronoun fields ({it}, {them}, {its}, {is}, {has}, {v}) and the topic family's words
+    ({people}, {thing}, {thing2}, {action}, {place}), rotated by `index` so neighbouring scenes
+    speak of different things. Without a topic, plain words about looking closer stand in."""
+    plural = is_plural(subject)
+    them = "them" if plural else "it"
+    fields = {"s": subject, "it": "they" if plural else "it", "them": them,
+              "its": "their" if plural else "its", "is": "are" if plural else "is",
+              "has": "have" if plural else "has", "v": "" if plural else "s"}
+    if topic is not None:
+        people, things, actions = topic.people, topic.things, topic.actions
+        place = topic.places[index % len(topic.places)]
+    else:
+        people, things, actions = f"the people closest to {them}", GENERIC_THINGS, GENERIC_ACTIONS
+        place = f"the world around {them}"
+    return {**fields, "people": people, "thing": things[index % len(things)],
+            "thing2": things[(index + 2) % len(things)], "action": actions[index % len(actions)],
+            "place": place}
 
 
 def topic_lines(beat: str, subject: str) -> tuple[str, ...]:
     """The beat's templates; for a clause subject ("how bees make honey") only those where the
-    subject follows "about", "of" or "on", which read well with a clause."""
+    subject follows "about", "of", "on" or "at", which read well with a clause."""
     lines = TOPIC_LINES[beat]
     if subject.split()[0].lower() not in _CLAUSE_STARTS:
         return lines
     safe = tuple(t for t in lines
-                 if t.count("{s}") == len(re.findall(r"\b(?:about|of|on) \{s\}", t)))
+                 if t.count("{s}") == len(re.findall(r"\b(?:about|of|on|at) \{s\}", t)))
     return safe or lines
 
 

@@ -34,6 +34,7 @@ from pixora.agents.writing.narration import (
     fit_script,
     follow_group,
     narrate,
+    subject_fields,
     topic_lines,
     word_budget,
 )
@@ -51,7 +52,9 @@ from pixora.agents.writing.vocabulary import (
     FOLLOW_UPS,
     LIGHTING_PHRASES,
     STORY_LINES,
+    Topic,
     lighting_phrase,
+    topic_for,
 )
 from pixora.context.models import Breakdown, Scene
 
@@ -194,6 +197,11 @@ def _scene_beat(breakdown: Breakdown, index: int) -> str:
     return plan_beats(len(breakdown.scenes), bool(breakdown.characters))[index - 1]
 
 
+def _topic(breakdown: Breakdown, subject: str) -> Topic | None:
+    """The topic family of a breakdown, as `write_breakdown` chose it."""
+    return topic_for(f"{subject} {breakdown.prompt[:2000]}")
+
+
 def _fresh_script(breakdown: Breakdown, scene: Scene, subject: str, salt: str,
                   max_words: int | None = None, single: bool = False,
                   story: bool | None = None) -> str:
@@ -203,12 +211,13 @@ def _fresh_script(breakdown: Breakdown, scene: Scene, subject: str, salt: str,
     pool = Pool(seeded_random("revise", scene.script, salt))
     current = set(_sentences(scene.script))
     extra = None
+    fields = subject_fields(subject, _topic(breakdown, subject), scene.index - 1)
     if breakdown.characters and story is not False:
         lead = breakdown.characters[0]
-        fmt = {"n": lead.name, "r": role_phrase(lead), "s": subject, "o": lead.name}
+        fmt = {**fields, "n": lead.name, "r": role_phrase(lead), "o": lead.name}
         lines = tuple(t for t in STORY_LINES[beat] if "{p}" not in t) or STORY_LINES["desire"]
     else:
-        fmt, lines = {"s": subject}, topic_lines(beat, subject)
+        fmt, lines = fields, topic_lines(beat, subject)
         group = follow_group(beat)
         extra = (f"follow-{group}", FOLLOW_UPS[group])
     fresh = tuple(t for t in lines if t.format(**fmt) not in current) or lines
@@ -325,8 +334,8 @@ def _revise_script(breakdown: Breakdown, scene: Scene, instruction: str, alone: 
             pool = Pool(seeded_random("tone", scene.script, instruction))
             group = "development" if breakdown.characters else follow_group(
                 _scene_beat(breakdown, scene.index))
-            return narrate(pool, tone, lines, {"s": name}, scene.duration,
-                           (group, FOLLOW_UPS[group]))
+            fields = subject_fields(name, _topic(breakdown, subject), scene.index - 1)
+            return narrate(pool, tone, lines, fields, scene.duration, (group, FOLLOW_UPS[group]))
     return _fresh_script(breakdown, scene, subject, instruction)
 
 

@@ -1,13 +1,16 @@
 """The writer's vocabulary: styles, lighting and camera phrases, topic shot lists, narration
 templates, scene titles and character looks. Data only, plus lookups into it.
 
-Templates use `str.format` fields: {s} the subject; in story templates {n} the protagonist's
+Templates use `str.format` fields: {s} the subject; {it}, {them}, {its} its pronouns, and
+{is}, {has}, {v} ("s" or "") agreeing with it; {people}, {thing}, {thing2}, {action}, {place}
+from its topic family (`narration.subject_fields`); in story templates {n} the protagonist's
 name, {r} their role phrase ("a young astronaut"), {o} another character, {p} the place; in
 story shots {who} the characters present with their descriptions.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -149,12 +152,17 @@ ENERGY_ORDER = ("surreal_trip", "intimate_story", "luxury_reveal", "high_energy"
 
 @dataclass(frozen=True)
 class Topic:
-    """Concrete, image-generatable shots and places for one family of subjects."""
+    """One family of subjects: concrete, image-generatable shots and places, and the words its
+    narration draws on: `people` who work with it (a plural noun phrase), `things` (concrete
+    plural nouns) and `actions` (what those people do, as "-ing" phrases)."""
 
     keywords: tuple[str, ...]
     mood: str
     places: tuple[str, ...]
     shots: tuple[str, ...]
+    people: str
+    things: tuple[str, ...]
+    actions: tuple[str, ...]
 
 
 TOPICS: tuple[Topic, ...] = (
@@ -169,7 +177,11 @@ TOPICS: tuple[Topic, ...] = (
            "engineers watching rows of glowing screens in a mission control room",
            "the cratered surface of the Moon with Earth rising over the horizon",
            "a space station's solar arrays glinting in orbit",
-           "a radio telescope dish pointed at a star-filled sky")),
+           "a radio telescope dish pointed at a star-filled sky"),
+          "astronauts and engineers",
+          ("rockets", "orbits", "distant worlds", "launch pads", "telescopes"),
+          ("reading signals from deep space", "testing rockets in the desert",
+           "mapping distant worlds")),
     Topic(("ocean", "sea", "marine", "reef", "whale", "coral", "beach", "waves", "underwater",
            "shark", "fish", "coast", "dolphin"),
           "intimate_story",
@@ -181,9 +193,13 @@ TOPICS: tuple[Topic, ...] = (
            "tide pools with starfish and anemones among wet rocks",
            "a diver's silhouette hovering above a deep blue drop-off",
            "seabirds wheeling over foaming surf at a cliff edge",
-           "a research vessel crew lowering instruments into the water")),
+           "a research vessel crew lowering instruments into the water"),
+          "divers and marine biologists",
+          ("currents", "tides", "coral polyps", "schools of fish", "kelp forests"),
+          ("counting fish on the reef", "tracking whales across open water", "reading the tides")),
     Topic(("forest", "trees", "tree", "nature", "wildlife", "jungle", "rainforest", "woods",
-           "garden", "plants", "flowers", "bees", "honey", "birds"),
+           "garden", "plants", "flowers", "bees", "honey", "birds", "honeybee", "honeybees",
+           "hive", "beekeeper", "pollinator"),
           "intimate_story",
           ("an old-growth forest", "a wildflower meadow", "a walled garden"),
           ("sunbeams filtering through a misty old-growth forest",
@@ -193,7 +209,11 @@ TOPICS: tuple[Topic, ...] = (
            "a canopy of leaves seen from below in layered shades of green",
            "a deer drinking from a clear stream among smooth stones",
            "wildflowers swaying across a meadow as bees drift between them",
-           "a hiker looking up at an enormous ancient tree")),
+           "a hiker looking up at an enormous ancient tree"),
+          "rangers and naturalists",
+          ("roots", "leaves", "seeds", "wildflowers", "fallen logs"),
+          ("tracking animals through the undergrowth", "counting birds at dawn",
+           "tending young trees")),
     Topic(("city", "cities", "urban", "street", "skyline", "new york", "tokyo", "paris",
            "london", "architecture", "downtown", "neighborhood"),
           "luxury_reveal",
@@ -205,7 +225,10 @@ TOPICS: tuple[Topic, ...] = (
            "a rooftop view over a sprawling grid of streets",
            "a street vendor serving food to a line of customers",
            "rain-slicked pavement reflecting glowing shop signs",
-           "a quiet park bench framed by city traffic in the background")),
+           "a quiet park bench framed by city traffic in the background"),
+          "commuters and street vendors",
+          ("crosswalks", "rooftops", "neon signs", "subway lines", "side streets"),
+          ("working the late shift", "keeping the trains running", "opening shutters before dawn")),
     Topic(("technology", "tech", "ai", "artificial intelligence", "robot", "robots",
            "computer", "computers", "software", "code", "coding", "digital", "internet",
            "data", "machine learning", "smartphone", "chip", "innovation", "cyber"),
@@ -218,7 +241,11 @@ TOPICS: tuple[Topic, ...] = (
            "a holographic interface floating above a desk",
            "a team collaborating around a whiteboard covered in diagrams",
            "a smartphone screen lighting up a curious face",
-           "streams of abstract data visualized as flowing ribbons of light")),
+           "streams of abstract data visualized as flowing ribbons of light"),
+          "engineers and developers",
+          ("circuits", "servers", "lines of code", "data streams", "prototypes"),
+          ("testing prototypes late into the night", "debugging line after line of code",
+           "building new machines")),
     Topic(("food", "cooking", "cook", "recipe", "chef", "kitchen", "baking", "bakery", "bread",
            "coffee", "tea", "restaurant", "pizza", "cuisine", "meal", "cafe", "chocolate"),
           "intimate_story",
@@ -230,7 +257,11 @@ TOPICS: tuple[Topic, ...] = (
            "a bustling restaurant kitchen in the middle of service",
            "a market stall piled high with colorful produce",
            "friends sharing a meal around a candlelit table",
-           "coffee being poured into a ceramic cup in close detail")),
+           "coffee being poured into a ceramic cup in close detail"),
+          "cooks and bakers",
+          ("spices", "fresh ingredients", "hot pans", "family recipes", "warm loaves"),
+          ("tasting and adjusting every dish", "kneading dough before sunrise",
+           "hunting for the freshest ingredients")),
     Topic(("history", "historical", "ancient", "empire", "medieval", "rome", "roman", "egypt",
            "pyramid", "pyramids", "castle", "civilization", "revolution", "century", "war"),
           "luxury_reveal",
@@ -242,7 +273,11 @@ TOPICS: tuple[Topic, ...] = (
            "a bustling ancient marketplace recreated in rich detail",
            "archival photographs laid out on a wooden table",
            "a castle on a hill wrapped in drifting mist",
-           "a museum gallery of artifacts behind glass")),
+           "a museum gallery of artifacts behind glass"),
+          "historians and archaeologists",
+          ("ruins", "old maps", "letters", "artifacts", "faded photographs"),
+          ("piecing together old records", "digging through layers of the past",
+           "reading faded letters")),
     Topic(("sport", "sports", "football", "soccer", "basketball", "running", "marathon",
            "fitness", "workout", "gym", "athlete", "athletes", "race", "racing", "olympic",
            "olympics", "tennis", "training", "cycling", "skateboarding", "surfing"),
@@ -255,7 +290,10 @@ TOPICS: tuple[Topic, ...] = (
            "a cyclist leaning hard into a mountain road curve",
            "a team huddled together before the whistle",
            "an empty gym with one person training alone",
-           "a ball frozen in midair above outstretched hands")),
+           "a ball frozen in midair above outstretched hands"),
+          "athletes and coaches",
+          ("starting lines", "scoreboards", "training sessions", "split seconds", "finish lines"),
+          ("training before dawn", "chasing a personal best", "studying every move")),
     Topic(("travel", "adventure", "hiking", "trip", "road trip", "mountain", "mountains",
            "desert", "island", "lake", "river", "landscape", "national park", "expedition",
            "exploration"),
@@ -268,7 +306,10 @@ TOPICS: tuple[Topic, ...] = (
            "wind-carved sand dunes stretching to the horizon",
            "a campfire glowing beside a tent under the open sky",
            "a map, a camera and worn boots laid out for a journey",
-           "a boat gliding down a wide river between cliffs")),
+           "a boat gliding down a wide river between cliffs"),
+          "travelers and guides",
+          ("winding roads", "mountain passes", "old maps", "trail markers", "distant ridges"),
+          ("chasing the next horizon", "crossing mountain passes", "mapping new routes")),
     Topic(("climate", "environment", "sustainability", "renewable", "solar", "wind power",
            "energy", "recycling", "pollution", "conservation", "glacier", "earth"),
           "intimate_story",
@@ -280,7 +321,11 @@ TOPICS: tuple[Topic, ...] = (
            "a cracked, dry riverbed beneath a hazy sky",
            "volunteers collecting plastic from a shoreline",
            "a lush restored wetland alive with birds",
-           "Earth seen from orbit with swirling clouds over blue oceans")),
+           "Earth seen from orbit with swirling clouds over blue oceans"),
+          "scientists and volunteers",
+          ("glaciers", "wind turbines", "solar panels", "wetlands", "seedlings"),
+          ("measuring retreating glaciers", "planting trees by the thousand",
+           "tracking the changing weather")),
     Topic(("music", "song", "band", "concert", "guitar", "piano", "art", "painting", "artist",
            "dance", "dancer", "creativity", "design", "photography", "theater", "jazz"),
           "luxury_reveal",
@@ -292,7 +337,11 @@ TOPICS: tuple[Topic, ...] = (
            "a dancer leaping across an empty rehearsal studio",
            "a guitar string vibrating in extreme close detail",
            "an artist's studio full of half-finished works",
-           "ink swirling through water in vivid colors")),
+           "ink swirling through water in vivid colors"),
+          "artists and musicians",
+          ("brushstrokes", "melodies", "rehearsals", "blank canvases", "sketchbooks"),
+          ("practicing the same passage again and again", "mixing colors by hand",
+           "rehearsing late into the night")),
     Topic(("science", "health", "medicine", "medical", "doctor", "brain", "biology",
            "chemistry", "physics", "dna", "research", "lab", "laboratory", "vaccine",
            "vaccines", "body", "cells", "neuroscience"),
@@ -305,7 +354,11 @@ TOPICS: tuple[Topic, ...] = (
            "neurons firing as bright pulses through a neural network",
            "a researcher writing equations across a glass board",
            "a petri dish under a bright examination lamp",
-           "a hospital corridor with staff moving with quiet purpose")),
+           "a hospital corridor with staff moving with quiet purpose"),
+          "scientists and doctors",
+          ("cells", "microscopes", "experiments", "data points", "lab notebooks"),
+          ("running experiments late into the night", "testing every hypothesis",
+           "studying cells under the microscope")),
     Topic(("business", "company", "brand", "product", "marketing", "entrepreneur",
            "entrepreneurship", "startup", "startups", "office", "career", "finance", "money",
            "economy", "shop", "store", "sales"),
@@ -318,7 +371,11 @@ TOPICS: tuple[Topic, ...] = (
            "a busy open-plan office full of focused people",
            "packages moving along a warehouse conveyor",
            "a storefront opening its doors to the first customers",
-           "a growth chart rising on a large display")),
+           "a growth chart rising on a large display"),
+          "founders and their teams",
+          ("ideas", "prototypes", "customers", "deadlines", "first orders"),
+          ("testing ideas with real customers", "turning sketches into products",
+           "building something from scratch")),
     Topic(("education", "school", "learning", "student", "students", "teacher", "university",
            "classroom", "study", "books", "reading", "library", "children", "kids"),
           "intimate_story",
@@ -330,7 +387,11 @@ TOPICS: tuple[Topic, ...] = (
            "graduation caps tossed into the air",
            "pencils and notebooks spread over a wooden desk",
            "a lecture hall with rows of attentive students",
-           "a child's face lit with curiosity over an open book")),
+           "a child's face lit with curiosity over an open book"),
+          "teachers and students",
+          ("books", "classrooms", "questions", "notebooks", "chalkboards"),
+          ("asking better questions", "filling notebooks with ideas",
+           "working through hard problems")),
     Topic(("dog", "dogs", "cat", "cats", "pet", "pets", "puppy", "puppies", "kitten",
            "kittens", "horse", "horses", "animals"),
           "intimate_story",
@@ -342,7 +403,11 @@ TOPICS: tuple[Topic, ...] = (
            "a child hugging a golden retriever",
            "paw prints leading into the distance",
            "a kitten peering out from a cardboard box",
-           "an owner and a dog walking side by side on a trail")),
+           "an owner and a dog walking side by side on a trail"),
+          "owners and trainers",
+          ("paws", "wagging tails", "favorite toys", "long walks", "muddy boots"),
+          ("teaching new tricks", "walking the same trail every morning",
+           "learning a language of barks and purrs")),
     Topic(("car", "cars", "automotive", "vehicle", "vehicles", "electric vehicle", "train",
            "trains", "airplane", "airplanes", "aviation", "flight", "motorcycle", "driving"),
           "high_energy",
@@ -354,7 +419,10 @@ TOPICS: tuple[Topic, ...] = (
            "an engine being assembled on a factory line",
            "a motorcyclist leaning into an open highway curve",
            "a dashboard glowing inside a car cabin",
-           "light trails streaming through a city interchange")),
+           "light trails streaming through a city interchange"),
+          "drivers and engineers",
+          ("engines", "open roads", "gear shifts", "headlights", "test tracks"),
+          ("tuning engines by ear", "testing machines at full speed", "chasing faster lap times")),
     Topic(("family", "love", "wedding", "friendship", "friends", "mother", "father",
            "grandmother", "grandfather", "childhood", "home", "memories", "birthday"),
           "intimate_story",
@@ -366,7 +434,43 @@ TOPICS: tuple[Topic, ...] = (
            "a grandparent reading a story to a grandchild",
            "the open doorway of a warm, lived-in home",
            "a couple walking along a quiet beach path",
-           "friends hugging at a train station reunion")),
+           "friends hugging at a train station reunion"),
+          "families and friends",
+          ("shared meals", "old photographs", "inside jokes", "long conversations",
+           "birthday candles"),
+          ("keeping traditions alive", "passing down old stories", "showing up for each other")),
+    Topic(("tiger", "lion", "elephant", "wolf", "wolves", "bear", "leopard", "cheetah",
+           "giraffe", "zebra", "gorilla", "safari", "predator", "savanna", "big cat",
+           "big cats"),
+          "luxury_reveal",
+          ("a sun-baked savanna", "a dense bamboo forest", "a river bend at dusk"),
+          ("a tiger padding silently through tall golden grass",
+           "a herd of elephants crossing a dusty plain at sunset",
+           "a lion resting on a rock above the savanna",
+           "fresh paw prints pressed into soft riverbank mud",
+           "a wolf pack moving in single file through deep snow",
+           "a cheetah mid-sprint with dust trailing behind",
+           "a watering hole crowded with zebras and antelope",
+           "a ranger scanning the grassland through binoculars"),
+          "rangers and field biologists",
+          ("paw prints", "watering holes", "tall grasses", "hunting grounds", "hidden dens"),
+          ("tracking big cats at dawn", "watching herds from a distance",
+           "counting cubs each season")),
+    Topic(("volcano", "volcanoes", "volcanic", "lava", "magma", "earthquake", "geology",
+           "canyon", "cave", "caves", "geyser", "eruption", "rocks", "crater"),
+          "luxury_reveal",
+          ("the rim of an active crater", "a black lava field", "a deep desert canyon"),
+          ("a volcano erupting with glowing lava fountains against the night sky",
+           "a river of molten lava creeping over black rock",
+           "a plume of ash rising high above a mountain",
+           "steam vents hissing across a cracked volcanic plain",
+           "layered canyon walls striped in red and ochre",
+           "a geologist in a heat suit sampling fresh lava",
+           "a crater lake glowing turquoise inside a dormant volcano",
+           "a geyser bursting skyward in a cloud of steam"),
+          "geologists and volcanologists",
+          ("lava flows", "ash clouds", "rock layers", "steam vents", "fault lines"),
+          ("sampling fresh lava", "reading layers of rock", "measuring tremors underground")),
 )
 
 SUBJECT_SHOTS = (
@@ -379,118 +483,133 @@ SUBJECT_SHOTS = (
     "a quiet, reflective image evoking {s}",
     "a bold symbolic image representing {s}",
 )
+GENERIC_THINGS = ("small details", "quiet moments", "familiar shapes", "hidden patterns",
+                  "first impressions")
+GENERIC_ACTIONS = ("paying close attention", "asking better questions", "looking a little closer")
+"""Narration words for a subject no topic family covers."""
 GENERIC_PLACES = ("a quiet seaside town", "a sprawling green valley", "a bustling little city",
                   "a village at the edge of a forest")
 
 SHOT_SCALES = ("Wide shot of", "Medium shot of", "Close-up of", "Low-angle shot of")
 
+
+def topic_for(text: str) -> Topic | None:
+    """The topic family whose keywords (or their plurals with "s") occur most often in `text`;
+    on a tie the first in `TOPICS`; None when no keyword occurs."""
+    low = text.lower()
+    best: tuple[int, int] | None = None
+    for i, topic in enumerate(TOPICS):
+        hits = sum(1 for k in topic.keywords if re.search(rf"\b{re.escape(k)}s?\b", low))
+        if hits and (best is None or hits > best[0]):
+            best = (hits, i)
+    return TOPICS[best[1]] if best else None
+
 # ---------------------------------------------------------------- narration and titles
 
-# Narration templates. {s}: subject. Story templates: {n} protagonist, {r} role phrase,
-# {o} another character, {p} place. Subjects sit after prepositions or verbs, so a noun
-# phrase ("space exploration") and a clause ("how bees make honey") both read naturally.
+# Narration templates (see the module docstring for the fields). Hooks and closes name the
+# subject {s}, after a preposition or verb so a noun phrase ("space exploration") and a clause
+# ("how bees make honey") both read naturally; the beats between refer to it with pronouns
+# ({it} "it"/"they", {them}, {its}, and {is}, {has}, {v} "s"/"" agreeing with it) and speak of
+# the topic family's {people}, {thing}, {thing2}, {action} and {place}.
 TOPIC_LINES: dict[str, tuple[str, ...]] = {
     "hook": (
         "What if everything you knew about {s} was only the beginning?",
-        "This is the story of {s}.",
-        "Few things capture the imagination like {s}.",
-        "It starts with a simple question about {s}.",
-        "Stop for a moment and think about {s}.",
-        "Every great story needs a spark. Ours is {s}.",
+        "Take a closer look at {s}.",
+        "There's more to {s} than most people ever notice.",
+        "Few things hold our attention like {s}.",
+        "Everyone has seen {s}. Almost no one has really looked.",
+        "This is the story of {s}, told up close.",
+        "Meet {s}, and forget what you thought you knew.",
     ),
     "context": (
-        "To understand {s}, we start at the beginning.",
-        "The world of {s} is wider than it looks.",
-        "Behind {s} lies a world few people see.",
-        "Here is where the story of {s} takes shape.",
-        "First, a little context on {s}.",
-        "To see {s} clearly, we need to step back.",
+        "To understand {them}, start with {place}.",
+        "Picture {place}. This is where {it} come{v} alive.",
+        "It begins with {thing} and {thing2}.",
+        "For {people}, this is familiar ground.",
+        "First, the setting: {place}.",
+        "Everything here starts with {thing}.",
     ),
     "detail": (
-        "Up close, {s} reveals details that are easy to miss.",
-        "The small things matter most in {s}.",
-        "Every detail of {s} tells part of the story.",
-        "Look at the textures and the quiet precision of {s}.",
-        "In the details of {s}, a hidden order appears.",
+        "Look closer: {thing}, {thing2}, and the patterns between them.",
+        "Up close, {thing} reveal a precision that's easy to miss.",
+        "The small things matter here, from {thing} to {thing2}.",
+        "In the details, {its} true character shows.",
+        "Every texture tells you something, if you slow down.",
     ),
     "people": (
-        "Behind {s} are people who care about getting it right.",
-        "Real people give {s} its heartbeat.",
-        "Ask around, and everyone has a story about {s}.",
-        "The people drawn to {s} share one thing: curiosity.",
-        "It takes patience and passion to devote a life to {s}.",
+        "{people} spend years {action}.",
+        "Ask {people}, and they'll tell you no two days are alike.",
+        "For {people}, {it} {is} a lifetime's work.",
+        "It takes patience to keep {action}, day after day.",
+        "Real people give {them} {its} heartbeat.",
     ),
     "origin": (
-        "The roots of {s} reach further back than you might think.",
-        "Long ago, the first chapter of {s} was already being written.",
-        "It all began with one bold idea about {s}.",
-        "The history of {s} is a story of brave first steps.",
-        "Every tradition in {s} started as an experiment.",
+        "{its} story reaches back further than most people think.",
+        "It all began with a handful of people {action}.",
+        "Long before anyone filmed {them}, {it} already had a history.",
+        "Every tradition here started as someone's experiment.",
+        "The first chapter was written long ago, one discovery at a time.",
     ),
     "challenge": (
-        "But the road to {s} has never been easy.",
-        "Every leap forward in {s} came with setbacks and doubt.",
-        "The hardest questions about {s} are still open.",
-        "There were failures, and each one taught a lesson about {s}.",
-        "Progress in {s} is earned, one hard step at a time.",
+        "But nothing here comes easy.",
+        "{it} face{v} real pressure, and the stakes keep rising.",
+        "Every step forward has come with setbacks and doubt.",
+        "There are failures, and each one teaches something new.",
+        "The hardest questions are still open, even for {people}.",
     ),
     "process": (
-        "Step by step, the work behind {s} comes together.",
-        "Here is how {s} actually works.",
-        "Piece by piece, the craft behind {s} unfolds.",
-        "It's a careful process, and {s} rewards patience.",
-        "Nothing about {s} happens by accident.",
-        "Every step of {s} has a purpose.",
+        "Step by step, {people} get to work.",
+        "Nothing happens by accident. Every step has a purpose.",
+        "It's slow, careful work, and {it} reward{v} patience.",
+        "Piece by piece, {thing} and {thing2} fall into place.",
+        "Here's how it works, one step at a time.",
     ),
     "scale": (
-        "The scale of {s} is hard to take in at once.",
-        "Zoom out, and {s} becomes something vast.",
-        "From the smallest piece to the big picture, {s} connects it all.",
-        "Numbers alone can't capture the size of {s}.",
-        "Seen from far away, {s} looks completely different.",
+        "Zoom out, and the scale is staggering.",
+        "Numbers alone can't capture the size of {them}.",
+        "Seen from far away, {it} look{v} completely different.",
+        "Multiply {thing} by thousands, and a bigger picture appears.",
+        "From the smallest detail to the biggest picture, it all connects.",
     ),
     "wonder": (
-        "And sometimes, {s} is simply beautiful.",
-        "There is a quiet wonder at the heart of {s}.",
-        "Moments like this remind us why {s} matters.",
-        "Pause here, and let the beauty of {s} sink in.",
-        "Some of the best parts of {s} ask nothing of us but attention.",
+        "And sometimes, {it} {is} simply beautiful.",
+        "Pause here. Let {thing} and {thing2} speak for themselves.",
+        "Moments like this are why {people} keep coming back.",
+        "There's a quiet wonder in {thing}.",
+        "Some beauty asks nothing of us but attention.",
     ),
     "impact": (
-        "The effects of {s} reach far beyond what we see.",
-        "Through {s}, the way we live keeps changing.",
-        "What happens in {s} ripples out into all our lives.",
-        "The impact of {s} turns up in places you'd never expect.",
-        "For millions of people, {s} is part of everyday life.",
+        "What happens here ripples out into all our lives.",
+        "The effects reach far beyond {place}.",
+        "For millions of people, {it} {is} part of everyday life.",
+        "The impact shows up in places you'd never expect.",
     ),
     "surprise": (
-        "Here's something most people never learn about {s}.",
-        "The most surprising part of {s} hides in plain sight.",
-        "Just when you think you understand {s}, it surprises you.",
-        "Not everything about {s} is what it seems.",
-        "The strangest facts about {s} are also true.",
+        "Here's what most people never learn.",
+        "The most surprising part hides in plain sight.",
+        "Just when you think you understand {them}, {it} surprise{v} you.",
+        "Not everything about {them} is what it seems.",
+        "The strangest facts here are also true.",
     ),
     "future": (
-        "The next chapter of {s} is already being written.",
-        "What comes next for {s} is still unwritten.",
-        "Tomorrow, {s} may look completely different.",
-        "The future of {s} is full of open doors.",
-        "The next generation will take {s} further than we can imagine.",
+        "The next chapter is already being written.",
+        "Tomorrow, {it} may look completely different.",
+        "The next generation of {people} will take {them} further.",
+        "What comes next depends on the choices we make now.",
     ),
     "peak": (
-        "This is the moment {s} has been building toward.",
-        "Everything about {s} comes together right here.",
-        "Here, at its most powerful, {s} takes your breath away.",
-        "This is why {s} captures so many hearts.",
-        "At its peak, {s} is unforgettable.",
+        "This is the moment everything has been building toward.",
+        "Here, at {its} most powerful, {it} take{v} your breath away.",
+        "Everything comes together, right here.",
+        "This is why {people} never stop {action}.",
+        "At {its} peak, {it} {is} unforgettable.",
     ),
     "close": (
         "So next time you think of {s}, look a little closer.",
-        "The story of {s} is still unfolding, and we're part of it.",
-        "What will {s} mean to you?",
         "In the end, the story of {s} is a story about us.",
-        "Remember this moment, and carry {s} with you.",
         "Keep wondering about {s}. The best part is still ahead.",
+        "There's always more to learn about {s}.",
+        "What will {s} mean to you?",
     ),
 }
 
@@ -546,19 +665,22 @@ STORY_LINES: dict[str, tuple[str, ...]] = {
 }
 FOLLOW_UPS: dict[str, tuple[str, ...]] = {
     "hook": ("Let's take a closer look.", "Stay with us; it's worth it.",
-             "The answer may surprise you."),
-    "context": ("It's a bigger world than it first appears.", "Every part connects to the next.",
-                "Let's set the scene."),
-    "development": ("Look closely, and the pattern becomes clear.",
+             "The answer may surprise you.", "Here's what makes {them} remarkable."),
+    "context": ("Everything else grows from here.", "Let's set the scene.",
+                "Keep this picture in mind."),
+    "development": ("Watch closely.",
                     "It's easy to miss, and hard to forget.",
-                    "Each piece tells us something new.",
-                    "There's more here than meets the eye.",
+                    "{people} know this better than anyone.",
                     "And that changes how we see the rest.",
-                    "It's the kind of detail that stays with you.",
                     "Small choices add up to something remarkable.",
+                    "That's where things get interesting.",
+                    "Each piece tells us something new.",
                     "Not many people notice this.",
                     "Every answer leads to a new question.",
-                    "That's where things get interesting."),
+                    "The closer you look, the more there is.",
+                    "It rarely looks the same twice.",
+                    "Nothing here is wasted.",
+                    "Keep an eye on the {thing}."),
     "peak": ("Everything has led to this.", "This is the heart of it all.",
              "It's a moment worth savoring."),
     "close": ("Thanks for watching.", "The rest is up to you.", "Keep looking, and keep asking."),
