@@ -258,6 +258,7 @@ def strip_instructions(text: str) -> str:
     previous = None
     while previous != s:
         previous, s = s, _TRAILING_ASIDE_RE.sub("", s)
+    s = re.sub(r"([.!?])(?:\s*[.!?])+", r"\1", s)
     return re.sub(r"\s+", " ", s).strip(" ,;")
 
 
