@@ -1,10 +1,13 @@
 """The offline breakdown writer and scene reviser: deterministic rules, no language model.
 
 `parse_request` reads a free-text request ("a 30-second anime video about space exploration
-for TikTok") into a `BreakdownRequest`; `write_breakdown` turns it into a `Breakdown` with a
-hook / development / close arc, narration paced at most `WORDS_PER_SECOND`, image-ready visual
-prompts, cameras and lighting from the mood matrix (`pixora.media.presets`), transitions,
-characters and music cues. `revise_scene` applies one plain-language edit to one scene.
+for TikTok", also in Spanish, French, German, Italian, Portuguese, Chinese, Japanese or
+Korean) into a `BreakdownRequest`, leaving out clauses addressed to the agents ("skip the
+approval"); `write_breakdown` turns it into a `Breakdown` with a hook / development / close
+arc, narration paced at most `WORDS_PER_SECOND`, image-ready visual prompts, cameras and
+lighting from the mood matrix (`pixora.media.presets`), transitions, characters and music
+cues. `revise_scene` applies one plain-language edit (the user's whole message, split into
+its narration and visual parts) to one scene.
 
 Everything here is rule-based template writing. The same request always gives the same
 breakdown: randomness comes from a SHA-256 of the request, never from Python's salted `hash()`.
@@ -18,6 +21,7 @@ from pixora.agents.writing.breakdown import plan_beats, scene_count, split_durat
 from pixora.agents.writing.characters import extract_characters
 from pixora.agents.writing.narration import WORDS_PER_SECOND, fit_script
 from pixora.agents.writing.request import (
+    MAX_CJK_SUBJECT_CHARS,
     MAX_DURATION_S,
     MAX_SUBJECT_CHARS,
     MAX_SUBJECT_WORDS,
@@ -25,9 +29,10 @@ from pixora.agents.writing.request import (
     BreakdownRequest,
     is_english,
     parse_request,
+    strip_instructions,
     subject_of,
 )
-from pixora.agents.writing.revise import UpdateType, revise_scene
+from pixora.agents.writing.revise import UpdateType, revise_scene, split_instruction
 from pixora.agents.writing.vocabulary import (
     CAMERA_PHRASES,
     LIGHTING_PHRASES,
@@ -39,6 +44,7 @@ from pixora.agents.writing.vocabulary import (
 __all__ = [
     "CAMERA_PHRASES",
     "LIGHTING_PHRASES",
+    "MAX_CJK_SUBJECT_CHARS",
     "MAX_DURATION_S",
     "MAX_SUBJECT_CHARS",
     "MAX_SUBJECT_WORDS",
@@ -56,6 +62,8 @@ __all__ = [
     "revise_scene",
     "scene_count",
     "split_duration",
+    "split_instruction",
+    "strip_instructions",
     "style_preset",
     "subject_of",
     "write_breakdown",

@@ -201,8 +201,10 @@ def write_breakdown(req: BreakdownRequest) -> Breakdown:
     Scenes follow a hook / context / development / peak / close arc (`plan_beats`); their
     count comes from `scene_count`; durations are multiples of 0.5 s, each at least
     `MIN_SCENE_S`, summing exactly to `req.duration_s`. Narration is template English that
-    names the subject (or the characters), at most `WORDS_PER_SECOND` words per second of its
-    scene. Cameras and lighting come from the mood's row of `presets.MOOD_MATRIX`; the last
+    names the subject in the hook and the close and, between them, speaks of it with pronouns
+    and its topic family's people, things and places (or follows the characters), at most
+    `WORDS_PER_SECOND` words per second of its scene (CJK text: one word per two characters).
+    Cameras and lighting come from the mood's row of `presets.MOOD_MATRIX`; the last
     transition is "fadeblack". Videos over 90 s get two music cues, the second a step up in
     energy.
 
