@@ -131,7 +131,7 @@ async def create(settings: Settings, args: argparse.Namespace) -> Path | None:
             task = await studio.store.load(task.task_id)
             if task.breakdown is None:
                 return None
-            if not args.yes and not _confirm("Approve this breakdown and generate?"):
+            if not args.yes and not await _confirm("Approve this breakdown and generate?"):
                 console.print(f"Not approved. Continue with: pixora chat --task {task.task_id}")
                 return None
             await studio.approve(task.task_id, args.user)
@@ -147,10 +147,12 @@ async def create(settings: Settings, args: argparse.Namespace) -> Path | None:
         await studio.close()
 
 
-def _confirm(question: str) -> bool:
+async def _confirm(question: str) -> bool:
+    """Ask a yes/no question without blocking the event loop (no terminal: no)."""
     if not sys.stdin.isatty():
         return False
-    return console.input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+    answer = await asyncio.to_thread(console.input, f"{question} [y/N] ")
+    return answer.strip().lower() in ("y", "yes")
 
 
 async def chat(settings: Settings, args: argparse.Namespace) -> None:
@@ -179,7 +181,7 @@ async def chat(settings: Settings, args: argparse.Namespace) -> None:
                 else:
                     await studio.chat(task.task_id, args.user, line)
                 await asyncio.sleep(0.1)
-                if printer.approval.is_set() and _confirm("Approve and generate?"):
+                if printer.approval.is_set() and await _confirm("Approve and generate?"):
                     await studio.approve(task.task_id, args.user)
                 if studio.jobs.is_running(task.task_id):
                     await studio.jobs.wait(task.task_id)

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 from typing import Any
 
+from redis.exceptions import RedisError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -40,6 +41,8 @@ class EventPrinter:
         self.completion: dict[str, Any] | None = None
         self.failed: str | None = None
         self._streaming = False
+        self._dropped = False
+        """Tokens of the current message went unprinted (a progress bar was live)."""
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -58,9 +61,14 @@ class EventPrinter:
             self.progress = None
 
     async def _follow(self) -> None:
-        async for event in self.events.follow(self.task_id, self.after, block_ms=500):
-            self.after = event.id
-            self.show(event)
+        """Print events as they come; a dropped Redis read resumes from the last event shown."""
+        while True:
+            try:
+                async for event in self.events.follow(self.task_id, self.after, block_ms=500):
+                    self.after = event.id
+                    self.show(event)
+            except (RedisError, TimeoutError):
+                await asyncio.sleep(0.2)
 
     def _end_stream(self) -> None:
         if self._streaming:
@@ -70,10 +78,17 @@ class EventPrinter:
     def show(self, e: Event) -> None:
         c = self.console
         if e.type == "token":
-            self._streaming = True
-            c.print(e.content or "", end="", markup=False, highlight=False)
+            if self.progress is None:  # a live progress bar would overwrite a partial line
+                self._streaming = True
+                c.print(e.content or "", end="", markup=False, highlight=False)
+            else:
+                self._dropped = True
             return
         self._end_stream()
+        if e.type == "agent_message":
+            if self._dropped:
+                c.print(e.content or "", markup=False, highlight=False)
+            self._dropped = False
         if e.type == "tool_call":
             c.print(f"[dim]  tool {e.data.get('tool')}({_args(e.data.get('parameters'))})[/]")
         elif e.type == "handoff":

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from agents import RunContextWrapper
 from pydantic import BaseModel, ConfigDict
 
 from pixora.agents.context import AgentContext
+from pixora.agents.writing import character_id
 from pixora.context.models import Breakdown, Character
 from pixora.tools.common import ToolError, result, save_breakdown
 from pixora.tools.common import tool as pixora_tool
@@ -21,10 +20,6 @@ class CharacterUpdates(BaseModel):
     role: str | None = None
     description: str | None = None
     personality: str | None = None
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:32] or "character"
 
 
 @pixora_tool
@@ -50,9 +45,10 @@ async def generate_character_tool(
     def change(bd: Breakdown | None) -> Breakdown:
         if bd is None:
             raise ToolError("write the scene breakdown first; characters belong to it")
-        cid = _slug(name)
-        if any(c.id == cid for c in bd.characters):
-            raise ToolError(f"character {cid!r} exists already; use update_character_tool")
+        if any(c.name.lower() == name.strip().lower() for c in bd.characters):
+            raise ToolError(f"a character named {name.strip()!r} exists already; use "
+                            "update_character_tool")
+        cid = character_id(name, {c.id for c in bd.characters})
         bd.characters.append(Character(
             id=cid, name=name.strip(), role=role.strip(), description=description.strip(),
             personality=personality.strip(),

@@ -18,7 +18,7 @@ Modules: `request` (reading a request), `breakdown` (writing one), `revise` (edi
 """
 
 from pixora.agents.writing.breakdown import plan_beats, scene_count, split_duration, write_breakdown
-from pixora.agents.writing.characters import extract_characters
+from pixora.agents.writing.characters import character_id, extract_characters
 from pixora.agents.writing.narration import WORDS_PER_SECOND, fit_script
 from pixora.agents.writing.request import (
     MAX_CJK_SUBJECT_CHARS,
@@ -54,6 +54,7 @@ __all__ = [
     "BreakdownRequest",
     "StylePreset",
     "UpdateType",
+    "character_id",
     "extract_characters",
     "fit_script",
     "is_english",

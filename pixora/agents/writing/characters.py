@@ -73,7 +73,8 @@ class _Found:
     position: int
 
 
-def _slug(name: str, taken: set[str]) -> str:
+def character_id(name: str, taken: set[str]) -> str:
+    """A url-safe id for `name` (accents folded), unique among `taken`, which it joins."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "character"
     slug, k = base, 2
@@ -135,7 +136,7 @@ def extract_characters(text: str) -> list[Character]:
             role = f"companion, {f.role}"
         else:
             role = f"supporting character, {f.role}"
-        out.append(Character(id=_slug(f.name, taken), name=f.name, role=role,
+        out.append(Character(id=character_id(f.name, taken), name=f.name, role=role,
                              description=_describe(f)))
     return out
 
