@@ -179,7 +179,7 @@ async def test_zoom_is_smooth_to_a_fraction_of_a_pixel(tmp_path: Path, still: Pa
     path = np.array(track)
     assert np.hypot(*(path[-1] - path[0])) > 3  # the off-centre dot drifts as we zoom
     jitter = np.abs(np.diff(path, 2, axis=0)).max()
-    assert jitter < 0.35  # zoompan's whole-pixel crops jitter by ~1 px at this size
+    assert jitter < 0.45  # CRF 20 noise; zoompan's whole-pixel crops jitter by ~1 px here
 
 
 async def test_motion_rejects_bad_requests(tmp_path: Path, still: Path) -> None:

@@ -8,10 +8,18 @@ The video is made of pieces, each rendered once and cached under a SHA-256 of it
   `transition_s` of the next (none for `"cut"`).
 
 Every piece is a whole number of frames, starts on a keyframe and uses the same fixed x264
-settings, so the pieces join by stream copy (concat demuxer, `-c copy`) and an edit re-encodes
-only the pieces whose inputs changed. The soundtrack (`pixora.media.soundtrack`: narration over
-ducked music, fade-out, two-pass `loudnorm`) is cached the same way, so a clip edit does not
-remix it and a narration edit renders no video. Timeline rules: `pixora.media.timeline`.
+settings (`pixora.media.encoding`), so the pieces join by stream copy (concat demuxer,
+`-c copy`) and an edit re-encodes only the pieces whose inputs changed.
+
+A body is rendered (decoded, fitted, encoded) unless its clip is already in the piece format:
+H.264 with the same parameter sets (SPS/PPS) as a reference piece, at the output size and
+frame rate, exactly the scene's frame count and a keyframe on the body's first frame. Such a
+body is cut out of the clip by stream copy instead, so each of its frames is encoded once
+(`pixora.media.local.motion.KenBurnsAnimator` makes such clips when asked for the keyframes).
+
+The soundtrack (`pixora.media.soundtrack`: narration over ducked music, fade-out, two-pass
+`loudnorm`) is cached the same way, so a clip edit does not remix it and a narration edit
+renders no video. Timeline rules: `pixora.media.timeline`.
 """
 
 from __future__ import annotations
@@ -24,28 +32,24 @@ import os
 import tempfile
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
 from pixora.context.models import TRANSITIONS
 from pixora.media import soundtrack, timeline
+from pixora.media.encoding import (
+    PIECE_FILTER,
+    Layout,
+    copy_frames,
+    encoder_args,
+    read_layout,
+)
 from pixora.media.ffmpeg import probe, run_ffmpeg
 
-RECIPE_VERSION = 1
+RECIPE_VERSION = 2
 """Bump when piece rendering changes in a way the cache key does not already capture."""
 SEEK_MARGIN_S = 0.5
-
-
-def encoder_args(fps: int) -> tuple[str, ...]:
-    """The x264 settings every piece shares (stream-copy concat needs identical SPS/PPS):
-    High profile, level 4.1, yuv420p, CRF 20, preset veryfast, no B-frames, closed GOP of
-    `2 * fps` frames, no scene-cut keyframes."""
-    return (
-        "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
-        "-profile:v", "high", "-level:v", "4.1", "-pix_fmt", "yuv420p",
-        "-g", str(2 * fps), "-keyint_min", str(2 * fps), "-sc_threshold", "0", "-bf", "0",
-    )
 
 
 class CompositionError(ValueError):
@@ -84,7 +88,9 @@ class ComposeResult:
     """What `Composer.compose` produced. Times in seconds, loudness in LUFS (integrated, as
     metered with the ebur128 filter on the soundtrack; None for a silent video).
 
-    pieces: the video pieces in timeline order; reused: those that came from the cache.
+    pieces: the video pieces in timeline order; reused: those that came from the cache;
+    copied: the scene bodies cut from their clip by stream copy (not re-encoded), whether
+    made now or reused.
     soundtrack: the cached AAC soundtrack; soundtrack_reused: it came from the cache.
     """
 
@@ -94,6 +100,7 @@ class ComposeResult:
     scene_starts: list[float]
     pieces: list[Path]
     reused: list[Path] = field(default_factory=list)
+    copied: list[Path] = field(default_factory=list)
     soundtrack: Path | None = None
     soundtrack_reused: bool = False
     loudness_lufs: float | None = None
@@ -101,17 +108,21 @@ class ComposeResult:
 
 @dataclass(frozen=True)
 class _Scene:
-    """A validated scene: frame counts at the output rate, the clip's length and digest."""
+    """A validated scene: frame counts at the output rate, the clip's length, digest and
+    stream layout; `copy`: the clip is in the piece format and the body is cut by stream
+    copy."""
 
     clip: Path
     clip_s: float
     digest: str
+    layout: Layout
     frames: int
     overlap_in: int
     overlap_out: int
     transition: str
     narration: Path | None
     narration_s: float
+    copy: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,6 +138,16 @@ class _Job:
     inputs: tuple[str, ...]
     graph: str
     outputs: tuple[tuple[str, int, _Piece], ...]
+
+
+@dataclass(frozen=True)
+class _Copy:
+    """Frames [start, end) of `clip`, cut by stream copy into `piece`."""
+
+    clip: Path
+    start: int
+    end: int
+    piece: _Piece
 
 
 ProgressFn = Callable[[float, str], None]
@@ -203,8 +224,11 @@ class Composer:
         out.parent.mkdir(parents=True, exist_ok=True)
         thumbnail.parent.mkdir(parents=True, exist_ok=True)
 
+        vs = await self._mark_copyable(vs, width, height)
         pieces, to_render = self._plan(vs, width, height)
         reused = [p.path for p in pieces if p.path.exists()]
+        copied = [p.path for p, s in zip(
+            [p for p in pieces if p.kind == "body"], vs, strict=True) if s.copy]
         sg = self._soundtrack(vs, starts, cues, total_s)
         audio = self.cache_dir / f"audio-{await self._soundtrack_key(sg)}.m4a"
         audio_reused = audio.exists()
@@ -216,7 +240,7 @@ class Composer:
             done += 1
             report(min(done / steps, 1.0), message)
 
-        fresh = sum(len(j.outputs) for j in to_render)
+        fresh = sum(1 if isinstance(j, _Copy) else len(j.outputs) for j in to_render)
         report(0.0, f"{fresh} of {len(pieces)} pieces to render")
         sem = asyncio.Semaphore(self.jobs)
         failed = asyncio.Event()
@@ -233,8 +257,9 @@ class Composer:
             step(what)
 
         enc = encoder_args(self.fps)
-        jobs = [job("rendered " + " and ".join(p.kind for _, _, p in j.outputs),
-                    partial(_render_atomically, j, enc))
+        jobs = [job("copied body", partial(_copy_atomically, j)) if isinstance(j, _Copy)
+                else job("rendered " + " and ".join(p.kind for _, _, p in j.outputs),
+                         partial(_render_atomically, j, enc))
                 for j in to_render]
         if not audio_reused:
             jobs.insert(0, job(
@@ -265,6 +290,7 @@ class Composer:
             scene_starts=starts,
             pieces=[p.path for p in pieces],
             reused=reused,
+            copied=copied,
             soundtrack=audio,
             soundtrack_reused=audio_reused,
             loudness_lufs=_read_loudness(audio),
@@ -284,6 +310,7 @@ class Composer:
         if not scenes:
             raise CompositionError("no scenes to compose")
         digests: dict[Path, str] = {}
+        layouts: dict[Path, Layout] = {}
         out: list[_Scene] = []
         t = self.transition_frames
         for i, s in enumerate(scenes, start=1):
@@ -307,13 +334,19 @@ class Composer:
             clip_s = await _media_length(Path(s.clip), f"scene {i} clip", "video")
             if s.clip not in digests:
                 digests[s.clip] = await asyncio.to_thread(_file_digest, Path(s.clip))
+                try:
+                    layouts[s.clip] = await asyncio.to_thread(read_layout, Path(s.clip))
+                except ValueError:
+                    raise CompositionError(
+                        f"scene {i} clip {s.clip}: not readable media") from None
             narration_s = 0.0
             if s.narration is not None:
                 narration_s = await _media_length(
                     Path(s.narration), f"scene {i} narration", "audio"
                 )
             out.append(_Scene(
-                clip=Path(s.clip), clip_s=clip_s, digest=digests[s.clip], frames=frames,
+                clip=Path(s.clip), clip_s=clip_s, digest=digests[s.clip],
+                layout=layouts[s.clip], frames=frames,
                 overlap_in=o_in, overlap_out=o_out, transition=s.transition,
                 narration=Path(s.narration) if s.narration else None, narration_s=narration_s,
             ))
@@ -334,16 +367,53 @@ class Composer:
             cues.append((m, length))
         return cues
 
+    async def _mark_copyable(self, vs: list[_Scene], width: int, height: int) -> list[_Scene]:
+        """`vs` with `copy` set on the scenes whose clip is in the piece format (see the
+        module docstring). The reference parameter sets are made only if some clip passes
+        the other checks."""
+        rate = self.fps
+
+        def fits(s: _Scene) -> bool:
+            lay = s.layout
+            return (lay.codec == "h264" and (lay.width, lay.height) == (width, height)
+                    and lay.rate == rate and lay.frames == s.frames
+                    and s.overlap_in in lay.keyframes)
+
+        if not any(fits(s) for s in vs):
+            return vs
+        reference = await self._reference_extradata(width, height)
+        return [replace(s, copy=fits(s) and s.layout.extradata == reference) for s in vs]
+
+    async def _reference_extradata(self, width: int, height: int) -> bytes:
+        """The H.264 parameter sets (avcC) of a piece at this size and frame rate: one black
+        frame encoded like every piece, cached in `cache_dir`."""
+        key = _key({"v": RECIPE_VERSION, "fps": self.fps, "size": [width, height],
+                    "enc": encoder_args(self.fps), "filter": PIECE_FILTER})
+        ref = self.cache_dir / f"reference-{key}.mp4"
+        if not ref.exists():
+            part = ref.with_name(f".{ref.stem}.{uuid.uuid4().hex[:8]}.part")
+            try:
+                await run_ffmpeg(
+                    "-f", "lavfi", "-i", f"color=c=black:s={width}x{height}:r={self.fps}",
+                    "-vf", PIECE_FILTER, "-frames:v", "1", *encoder_args(self.fps), "-an",
+                    "-f", "mp4", part,
+                )
+                os.replace(part, ref)
+            finally:
+                part.unlink(missing_ok=True)
+        return (await asyncio.to_thread(read_layout, ref)).extradata
+
     def _plan(
         self, vs: list[_Scene], width: int, height: int
-    ) -> tuple[list[_Piece], list[_Job]]:
-        """The pieces in timeline order, and the jobs rendering those not in the cache. When
-        a scene's body and its outgoing transition are both missing, one job renders both and
-        decodes the clip once."""
+    ) -> tuple[list[_Piece], list[_Job | _Copy]]:
+        """The pieces in timeline order, and the jobs making those not in the cache. A body
+        of a `copy` scene is cut by stream copy; otherwise, when a scene's body and its
+        outgoing transition are both missing, one job renders both and decodes the clip
+        once."""
         common = {"v": RECIPE_VERSION, "fps": self.fps, "size": [width, height],
                   "enc": encoder_args(self.fps)}
         pieces: list[_Piece] = []
-        jobs: list[_Job] = []
+        jobs: list[_Job | _Copy] = []
         claimed: set[Path] = set()
 
         def missing(piece: _Piece | None) -> bool:
@@ -354,9 +424,10 @@ class Composer:
 
         for i, s in enumerate(vs):
             a, b, n = s.overlap_in, s.frames - s.overlap_out, s.frames
-            key = _key({**common, "kind": "body", "clip": s.digest, "frames": n,
+            mode = "copy" if s.copy else "encode"
+            key = _key({**common, "kind": "body", "mode": mode, "clip": s.digest, "frames": n,
                         "window": [a, b]})
-            body = _Piece("body", self.cache_dir / f"body-{key}.mp4")
+            body = _Piece("body", self.cache_dir / f"body-{mode}-{key}.mp4")
             pieces.append(body)
             xfade = None
             if s.overlap_out:
@@ -368,6 +439,9 @@ class Composer:
                 pieces.append(xfade)
             need_body, need_xfade = missing(body), missing(xfade)
             size = (width, height)
+            if need_body and s.copy:
+                jobs.append(_Copy(s.clip, a, b, body))
+                need_body = False
             if need_body and need_xfade and xfade:
                 inputs, decode = self._source(s, a, n)
                 head_in, head = self._source(vs[i + 1], 0, s.overlap_out)
@@ -398,8 +472,15 @@ class Composer:
         """ffmpeg input options and the filter chain decoding the fitted scene `s` at the
         output rate, covering at least its frames [a, b). Frames keep their scene-time
         timestamps (in 1/fps units), so every piece of a scene samples the same frame grid
-        and pieces join without a jump."""
+        and pieces join without a jump. A `copy` clip is decoded from its last keyframe at
+        or before frame a (half a frame past it, without accurate seek, lands on it)."""
         fps = self.fps
+        if s.copy:
+            k = max(f for f in s.layout.keyframes if f <= a)
+            seek = (k + 0.5) / fps if k else 0.0
+            inputs = ("-noaccurate_seek", "-ss", f"{seek:.6f}",
+                      "-t", f"{(b - k) / fps + SEEK_MARGIN_S:.6f}", "-i", str(s.clip))
+            return inputs, f"setpts=PTS+{seek:.6f}/TB,fps={fps}"
         fit = timeline.fit_clip(s.clip_s, s.frames / fps)
         if fit.mode == "loop":
             return ("-stream_loop", "-1", "-i", str(s.clip)), f"fps={fps}"
@@ -419,7 +500,7 @@ class Composer:
             f"trim=start_pts={a}:end_pts={b},setpts=PTS-STARTPTS,"
             f"tpad=stop_mode=clone:stop={n},trim=end_frame={n},"
             f"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2,"
-            f"pad={w}:{h}:-1:-1:color=black,setsar=1,format=yuv420p"
+            f"pad={w}:{h}:-1:-1:color=black,{PIECE_FILTER}"
         )
 
     def _xfade(self, transition: str, frames: int) -> str:
@@ -447,7 +528,6 @@ class Composer:
             ))
         beds = [soundtrack.Bed(c.path, c.start_s, c.end_s, length) for c, length in cues]
         return soundtrack.soundtrack_graph(voices, beds, total_s, self.music_level_db)
-
 
 
 async def _render_soundtrack(sg: soundtrack.SoundtrackGraph, lufs: float, dest: Path) -> None:
@@ -498,6 +578,16 @@ async def _render_atomically(job: _Job, enc: tuple[str, ...]) -> None:
     finally:
         for part in parts:
             part.unlink(missing_ok=True)
+
+
+async def _copy_atomically(job: _Copy) -> None:
+    """Cut `job` by stream copy into a temporary name, then rename it into the cache."""
+    part = job.piece.path.with_name(f".{job.piece.path.stem}.{uuid.uuid4().hex[:8]}.part")
+    try:
+        await asyncio.to_thread(copy_frames, job.clip, job.start, job.end, part)
+        os.replace(part, job.piece.path)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 async def _media_length(path: Path, what: str, stream: str) -> float:

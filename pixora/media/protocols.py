@@ -58,7 +58,13 @@ class ImageRequest:
 
 @dataclass(frozen=True)
 class MotionRequest:
-    """Animate `image` into a clip of `duration_s` seconds at `fps`, `width`x`height` pixels."""
+    """Animate `image` into a clip of `duration_s` seconds at `fps`, `width`x`height` pixels.
+
+    keyframes_s: times in seconds (from the clip start) where the clip must have a keyframe,
+    so a consumer can cut it there without re-encoding (the composer asks for the edges of
+    the scene body, between the transition overlaps). Providers that cannot place keyframes
+    ignore it; the composer then re-encodes the body.
+    """
 
     image: Path
     duration_s: float
@@ -68,6 +74,7 @@ class MotionRequest:
     fps: int = 30
     prompt: str = ""
     seed: int = 0
+    keyframes_s: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,22 @@ def overlaps(transitions: Sequence[str], transition_s: float) -> list[float]:
     return [0.0 if t == CUT else transition_s for t in transitions[:-1]]
 
 
+def body_edges(
+    transitions: Sequence[str], index: int, duration_s: float, *, transition_s: float, fps: int
+) -> tuple[float, ...]:
+    """Where the body of scene `index` (0-based) starts and ends within a clip of exactly
+    the scene's length `duration_s`, in seconds, as the composer cuts it: after the incoming
+    overlap and before the outgoing one, whole frames at `fps`. `transitions` has one entry
+    per scene (see `overlaps`). Edges on the clip's first frame or at its end are left out,
+    so the result has 0-2 times, ascending.
+    """
+    bounds = overlaps(transitions, transition_s)
+    n = to_frames(duration_s, fps)
+    o_in = to_frames(bounds[index - 1], fps) if index > 0 else 0
+    o_out = to_frames(bounds[index], fps) if index < len(bounds) else 0
+    return tuple(k / fps for k in sorted({o_in, n - o_out}) if 0 < k < n)
+
+
 def scene_starts(durations: Sequence[float], boundary_overlaps: Sequence[float]) -> list[float]:
     """Start time of each scene on the final timeline, in seconds.
 

@@ -40,7 +40,7 @@ from pixora.media.protocols import (
     MusicRequest,
     SpeechRequest,
 )
-from pixora.media.timeline import overlaps, plan_scene_durations, scene_starts
+from pixora.media.timeline import body_edges, overlaps, plan_scene_durations, scene_starts
 from pixora.pipeline.progress import ProgressReporter
 from pixora.services import Services
 from pixora.storage.base import key_for
@@ -222,12 +222,17 @@ class Generator:
             image=self.svc.storage.local_path(image.key), duration_s=duration,
             motion=motion_for_camera(scene.camera), width=width, height=height,
             fps=self.svc.settings.fps, prompt=scene.visual_prompt, seed=_seed(scene.index),
+            keyframes_s=body_edges(
+                [s.transition for s in bd.scenes], scene.index - 1, duration,
+                transition_s=self.svc.settings.transition_s, fps=self.svc.settings.fps,
+            ),
         )
         return await self._asset(
             f"scene_{scene.index}/motion", "motion",
             key_for(self.task_id, "motion", scene=scene.index),
             {"image": image.inputs_hash, "duration": duration, "motion": req.motion,
-             "size": [width, height], "fps": req.fps, "provider": motion.name},
+             "size": [width, height], "fps": req.fps, "keyframes": list(req.keyframes_s),
+             "provider": motion.name},
             lambda out: motion.animate(req, out), ("motion", req),
         )
 
@@ -442,6 +447,7 @@ class Generator:
                 "thumbnail_url": await storage.url(thumb_key),
                 "duration_s": video.duration_s,
                 "reused_pieces": len(result.reused),
+                "copied_bodies": len(result.copied),
                 "rendered_pieces": len(result.pieces) - len(result.reused),
                 "notes": self.notes,
                 "scenes": [

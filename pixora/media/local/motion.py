@@ -3,6 +3,10 @@
 Each frame is a sub-pixel crop of the still, resampled by Pillow (`Image.resize` with a
 float `box`), and piped as raw RGB to ffmpeg/libx264. Sub-pixel crops keep slow moves
 smooth, where ffmpeg's `zoompan` rounds the crop to whole pixels and visibly jitters.
+
+The clip is encoded in the composer's piece format (`pixora.media.encoding`) with keyframes
+where the request asks for them, so the composer can cut a scene body out of it by stream
+copy: each frame of the final video is then encoded once.
 """
 
 from __future__ import annotations
@@ -10,11 +14,13 @@ from __future__ import annotations
 import asyncio
 import math
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 
+from pixora.media.encoding import PIECE_FILTER, encoder_args, keyframe_args
 from pixora.media.ffmpeg import FFMPEG, FFmpegError
 from pixora.media.protocols import MOTIONS, MediaFile, Motion, MotionRequest
 
@@ -93,13 +99,22 @@ def _cover(img: Image.Image, w: int, h: int) -> Image.Image:
     return img.resize((w, h), Image.Resampling.LANCZOS)
 
 
-def encode_args(width: int, height: int, fps: int, out: Path) -> list[str]:
-    """ffmpeg arguments reading raw RGB frames on stdin and writing an H.264 MP4."""
+def keyframe_indices(req: MotionRequest, frames: int) -> list[int]:
+    """The frames (0-based) nearest to `req.keyframes_s` that fall inside a clip of
+    `frames` frames."""
+    return sorted({k for t in req.keyframes_s if 0 < (k := round(t * req.fps)) < frames})
+
+
+def encode_args(width: int, height: int, fps: int, out: Path,
+                keyframes: Sequence[int] = ()) -> list[str]:
+    """ffmpeg arguments reading raw RGB frames on stdin and writing an H.264 MP4 in the
+    piece format (`pixora.media.encoding.encoder_args`), with IDR keyframes at the frame
+    indices `keyframes`."""
     return [
         FFMPEG, "-y", "-hide_banner", "-loglevel", "error", "-f", "rawvideo",
         "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", str(fps), "-i", "-",
-        "-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p",
-        "-g", str(fps * 4), "-movflags", "+faststart", str(out),
+        "-an", "-vf", PIECE_FILTER, *encoder_args(fps), *keyframe_args(keyframes),
+        "-movflags", "+faststart", str(out),
     ]
 
 
@@ -115,7 +130,8 @@ def render_clip(req: MotionRequest, out: Path) -> int:
     with Image.open(req.image) as still:
         src = _cover(still.convert("RGB"), round(req.width * zmax), round(req.height * zmax))
     out.parent.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.Popen(encode_args(req.width, req.height, req.fps, out),
+    proc = subprocess.Popen(encode_args(req.width, req.height, req.fps, out,
+                                        keyframe_indices(req, frames)),
                             stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdin is not None
     try:
@@ -139,8 +155,10 @@ def render_clip(req: MotionRequest, out: Path) -> int:
 class KenBurnsAnimator:
     """Ken Burns clips from stills (`ImageToVideo` protocol), rendered offline.
 
-    Output: H.264 (libx264, yuv420p, CRF 18, preset veryfast) MP4 without audio, exactly
-    req.width x req.height px at req.fps, req.duration_s rounded to whole frames.
+    Output: H.264 MP4 without audio in the composer's piece format (libx264 High, yuv420p,
+    CRF 20, preset veryfast, no B-frames, see `pixora.media.encoding.encoder_args`), exactly
+    req.width x req.height px at req.fps, req.duration_s rounded to whole frames, with a
+    keyframe on the frame nearest each of `req.keyframes_s` inside the clip.
     """
 
     name = "local"
