@@ -447,23 +447,24 @@ class Composer:
                 head_in, head = self._source(vs[i + 1], 0, s.overlap_out)
                 t = s.overlap_out
                 graph = (
-                    f"[0:v]{decode},split=2[s0][s1];[s0]{self._cut(a, b, size)}[body];"
-                    f"[s1]{self._cut(n - t, n, size)}[a];[1:v]{head},{self._cut(0, t, size)}[b];"
+                    f"[0:v]{decode},split=2[s0][s1];[s0]{_cut(a, b, size, s)}[body];"
+                    f"[s1]{_cut(n - t, n, size, s)}[a];"
+                    f"[1:v]{head},{_cut(0, t, size, vs[i + 1])}[b];"
                     f"{self._xfade(s.transition, t)}"
                 )
                 jobs.append(_Job((*inputs, *head_in), graph,
                                  (("body", b - a, body), ("xf", t, xfade))))
             elif need_body:
                 inputs, decode = self._source(s, a, b)
-                jobs.append(_Job(inputs, f"[0:v]{decode},{self._cut(a, b, size)}[body]",
+                jobs.append(_Job(inputs, f"[0:v]{decode},{_cut(a, b, size, s)}[body]",
                                  (("body", b - a, body),)))
             elif need_xfade and xfade:
                 t = s.overlap_out
                 tail_in, tail = self._source(s, n - t, n)
                 head_in, head = self._source(vs[i + 1], 0, t)
                 graph = (
-                    f"[0:v]{tail},{self._cut(n - t, n, size)}[a];"
-                    f"[1:v]{head},{self._cut(0, t, size)}[b];{self._xfade(s.transition, t)}"
+                    f"[0:v]{tail},{_cut(n - t, n, size, s)}[a];"
+                    f"[1:v]{head},{_cut(0, t, size, vs[i + 1])}[b];{self._xfade(s.transition, t)}"
                 )
                 jobs.append(_Job((*tail_in, *head_in), graph, (("xf", t, xfade),)))
         return pieces, jobs
@@ -490,19 +491,6 @@ class Composer:
         inputs = ("-ss", f"{seek:.6f}", "-t", f"{length:.6f}", "-i", str(s.clip))
         return inputs, f"setpts=(PTS+{seek:.6f}/TB)*{fit.stretch:.9f},fps={fps}"
 
-    @staticmethod
-    def _cut(a: int, b: int, size: tuple[int, int]) -> str:
-        """Filter chain taking frames [a, b) of a `_source` chain: exactly b - a frames from
-        timestamp 0 (the last frame repeated if the clip ends early), scaled to fit and
-        padded to `size`, yuv420p."""
-        w, h, n = *size, b - a
-        return (
-            f"trim=start_pts={a}:end_pts={b},setpts=PTS-STARTPTS,"
-            f"tpad=stop_mode=clone:stop={n},trim=end_frame={n},"
-            f"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2,"
-            f"pad={w}:{h}:-1:-1:color=black,{PIECE_FILTER}"
-        )
-
     def _xfade(self, transition: str, frames: int) -> str:
         return f"[a][b]xfade=transition={transition}:duration={frames / self.fps}:offset=0[xf]"
 
@@ -528,6 +516,20 @@ class Composer:
             ))
         beds = [soundtrack.Bed(c.path, c.start_s, c.end_s, length) for c, length in cues]
         return soundtrack.soundtrack_graph(voices, beds, total_s, self.music_level_db)
+
+
+def _cut(a: int, b: int, size: tuple[int, int], s: _Scene) -> str:
+    """Filter chain taking frames [a, b) of a `_source` chain of scene `s`: exactly b - a
+    frames from timestamp 0 (the last frame repeated if the clip ends early), scaled to fit
+    and padded to `size` (unless the clip already has that size), in the piece format."""
+    n = b - a
+    chain = (f"trim=start_pts={a}:end_pts={b},setpts=PTS-STARTPTS,"
+             f"tpad=stop_mode=clone:stop={n},trim=end_frame={n},")
+    w, h = size
+    if (s.layout.width, s.layout.height) != size:
+        chain += (f"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2,"
+                  f"pad={w}:{h}:-1:-1:color=black,")
+    return chain + PIECE_FILTER
 
 
 async def _render_soundtrack(sg: soundtrack.SoundtrackGraph, lufs: float, dest: Path) -> None:
