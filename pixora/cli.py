@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from pixora.config import ConfigError, Settings, load_settings
 from pixora.context.models import Breakdown, TaskContext
@@ -151,7 +152,7 @@ async def _confirm(question: str) -> bool:
     """Ask a yes/no question without blocking the event loop (no terminal: no)."""
     if not sys.stdin.isatty():
         return False
-    answer = await asyncio.to_thread(console.input, f"{question} [y/N] ")
+    answer = await asyncio.to_thread(console.input, escape(f"{question} [y/N] "))
     return answer.strip().lower() in ("y", "yes")
 
 
@@ -187,8 +188,8 @@ async def chat(settings: Settings, args: argparse.Namespace) -> None:
                     await studio.jobs.wait(task.task_id)
                     done = await studio.store.load(task.task_id)
                     if done.videos:
-                        console.print("Video: " + str(studio.storage.local_path(
-                            done.videos[-1].key)))
+                        video = studio.storage.local_path(done.videos[-1].key)
+                        console.print(f"Video: {video}", soft_wrap=True, highlight=False)
         finally:
             await printer.stop()
     finally:
@@ -232,11 +233,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         if args.command == "render":
-            console.print(str(asyncio.run(render(settings, args.breakdown, args.out))))
+            path = asyncio.run(render(settings, args.breakdown, args.out))
+            console.print(str(path), soft_wrap=True, highlight=False)
         elif args.command == "create":
-            path = asyncio.run(create(settings, args))
-            if path:
-                console.print(str(path))
+            made = asyncio.run(create(settings, args))
+            if made:
+                console.print(str(made), soft_wrap=True, highlight=False)
         elif args.command == "chat":
             asyncio.run(chat(settings, args))
         elif args.command == "serve":
