@@ -178,3 +178,19 @@ async def test_fal_key_never_leaks(server, tmp_path, still, caplog):
             motion_req(still), tmp_path / "n.mp4")
     assert "HTTP 503" in result.note and "HTTP 400" in str(bad.value)
     assert_no_secret(result.note, str(bad.value), caplog.text)
+
+
+def test_kling_clip_does_not_depend_on_exact_length_or_keyframes(tmp_path):
+    from pixora.media.local.motion import KenBurnsAnimator
+
+    kling = KlingImageToVideo(provider_settings(tmp_path, fal_key=FAL_KEY))
+    base = MotionRequest(image=tmp_path / "a.png", duration_s=5.6, motion="zoom_in",
+                         width=1280, height=720, keyframes_s=(0.5, 5.1))
+    longer = MotionRequest(image=tmp_path / "a.png", duration_s=6.2, motion="zoom_in",
+                           width=1280, height=720, keyframes_s=(0.0, 5.7))
+    assert kling.depends_on(base) == kling.depends_on(longer)
+    shorter = MotionRequest(image=tmp_path / "a.png", duration_s=4.0, motion="zoom_in",
+                            width=1280, height=720)
+    assert kling.depends_on(base) != kling.depends_on(shorter)  # a 5 s clip, not 10 s
+    local = KenBurnsAnimator()
+    assert local.depends_on(base) != local.depends_on(longer)

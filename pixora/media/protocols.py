@@ -102,6 +102,12 @@ class ImageGenerator(Protocol):
 class ImageToVideo(Protocol):
     name: str
 
+    def depends_on(self, req: MotionRequest) -> dict[str, object]:
+        """The parts of `req` (besides the image) that this provider's clip depends on, so an
+        unchanged clip is reused across edits (e.g. a fixed-length cloud clip does not depend
+        on the exact scene length)."""
+        ...
+
     async def animate(self, req: MotionRequest, out: Path) -> MediaFile: ...
 
 

@@ -227,6 +227,9 @@ class ResilientProvider:
     async def generate_image(self, req: Any, out: Path) -> MediaFile:
         return await self._run("generate_image", req, out)
 
+    def depends_on(self, req: Any) -> dict[str, object]:
+        return dict(self.primary.depends_on(req))
+
     async def animate(self, req: Any, out: Path) -> MediaFile:
         return await self._run("animate", req, out)
 

@@ -230,9 +230,7 @@ class Generator:
         return await self._asset(
             f"scene_{scene.index}/motion", "motion",
             key_for(self.task_id, "motion", scene=scene.index),
-            {"image": image.inputs_hash, "duration": duration, "motion": req.motion,
-             "size": [width, height], "fps": req.fps, "keyframes": list(req.keyframes_s),
-             "provider": motion.name},
+            {"image": image.inputs_hash, "provider": motion.name, **motion.depends_on(req)},
             lambda out: motion.animate(req, out), ("motion", req),
         )
 

@@ -42,6 +42,12 @@ class KlingImageToVideo:
     def __init__(self, settings: Settings, queue: FalQueue | None = None) -> None:
         self._queue = queue or FalQueue(settings)
 
+    def depends_on(self, req: MotionRequest) -> dict[str, object]:
+        """Kling's clip length (5 or 10 s), prompt, move and frame: not the exact scene length
+        nor keyframes, which Kling does not take."""
+        return {"clip_s": kling_clip_s(req.duration_s), "prompt": req.prompt,
+                "motion": req.motion, "size": [req.width, req.height]}
+
     async def animate(self, req: MotionRequest, out: Path) -> MediaFile:
         image_url = await self._queue.upload(req.image, REPHRASE)
         prompt = ", ".join(p for p in (req.prompt.strip(), CAMERA_WORDS[req.motion]) if p)

@@ -163,6 +163,11 @@ class KenBurnsAnimator:
 
     name = "local"
 
+    def depends_on(self, req: MotionRequest) -> dict[str, object]:
+        """Everything but the prompt: length, move, size, rate, keyframes, seed."""
+        return {"duration_s": req.duration_s, "motion": req.motion, "size": [req.width, req.height],
+                "fps": req.fps, "keyframes_s": list(req.keyframes_s), "seed": req.seed}
+
     async def animate(self, req: MotionRequest, out: Path) -> MediaFile:
         """Animate `req.image` with `req.motion` into `out`.
 
