@@ -10,6 +10,7 @@ import redis.asyncio as aioredis
 
 from pixora.config import Settings, load_settings
 from pixora.context.redis import embedded_url
+from pixora.studio import Studio
 
 
 @pytest.fixture(scope="session")
@@ -20,7 +21,12 @@ def redis_server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture
 def settings(tmp_path: Path, redis_server_url: str) -> Settings:
-    return load_settings(data_dir=tmp_path / "data", redis_url=redis_server_url)
+    """Offline settings on a temp data dir, whatever keys the environment holds."""
+    return load_settings(
+        data_dir=tmp_path / "data", redis_url=redis_server_url, model="offline",
+        image_provider="local", motion_provider="local", speech_provider="local",
+        music_provider="local", storage_provider="local",
+    )
 
 
 @pytest.fixture
@@ -29,3 +35,11 @@ async def redis(redis_server_url: str) -> AsyncIterator[aioredis.Redis]:
     await client.flushdb()
     yield client
     await client.aclose()
+
+
+@pytest.fixture
+async def studio(settings: Settings, redis: aioredis.Redis) -> AsyncIterator[Studio]:
+    """A Studio on the offline director and local providers, on an empty Redis."""
+    opened = await Studio.open(settings)
+    yield opened
+    await opened.close()

@@ -37,11 +37,6 @@ def _trajectory(events: list) -> list[str]:
     return steps
 
 
-@pytest.fixture
-async def studio(settings: Settings):
-    s = await Studio.open(settings, model="offline")
-    yield s
-    await s.close()
 
 
 def test_roster_errors_name_the_line(tmp_path: Path):

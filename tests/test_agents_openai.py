@@ -5,27 +5,13 @@ from __future__ import annotations
 
 import json
 
+from drafts import coral_reef_draft
 from wire import FunctionCall, OpenAIWireServer
 
 from pixora.config import Settings, load_settings
 from pixora.studio import Studio
 
-DRAFT = {
-    "title": "Coral Reefs",
-    "characters": [],
-    "music_mood": "calm",
-    "music_genre": "ambient",
-    "scenes": [
-        {"title": "Hook", "script": "Beneath the waves, a city of coral glows.",
-         "visual_prompt": "A sunlit coral reef teeming with fish, wide underwater shot",
-         "duration": 6, "mood": "luxury_reveal", "camera": "dolly_slow",
-         "lighting": "soft_key", "transition": "fade", "characters": []},
-        {"title": "Close", "script": "Protect it, and it will outlive us all.",
-         "visual_prompt": "A diver hovering over a healthy reef at dusk",
-         "duration": 4, "mood": "intimate_story", "camera": "static_focus",
-         "lighting": "warm_ambient", "transition": "fadeblack", "characters": []},
-    ],
-}
+DRAFT = coral_reef_draft(6, 4)
 
 
 async def test_openai_responses_path_writes_a_breakdown(settings: Settings):

@@ -4,13 +4,11 @@ send a prompt, review the scene cards, approve, and play the finished video."""
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from server_live import live_server
 
-from pixora.config import Settings
 from pixora.studio import Studio
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,15 +28,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-async def studio(settings: Settings, redis: object) -> AsyncIterator[Studio]:
-    local = settings.model_copy(update={
-        "model": "offline", "image_provider": "local", "motion_provider": "local",
-        "speech_provider": "local", "music_provider": "local", "storage_provider": "local",
-    })
-    opened = await Studio.open(local)
-    yield opened
-    await opened.close()
 
 
 async def test_sign_in_prompt_approve_play(studio: Studio) -> None:

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from drafts import coral_reef_draft
 from rich.console import Console
 from wire import FunctionCall, OpenAIWireServer
 
@@ -166,22 +167,7 @@ async def test_render_subset_scores_real_files(settings: Settings, tmp_path: Pat
     assert result.passed, [(c.name, [m.reason for m in c.failures]) for c in result.cases]
 
 
-DRAFT = {
-    "title": "Coral Reefs",
-    "characters": [],
-    "music_mood": "calm",
-    "music_genre": "ambient",
-    "scenes": [
-        {"title": "Hook", "script": "Beneath the waves, a city of coral glows.",
-         "visual_prompt": "A sunlit coral reef teeming with fish, wide underwater shot",
-         "duration": 16, "mood": "luxury_reveal", "camera": "dolly_slow",
-         "lighting": "soft_key", "transition": "fade", "characters": []},
-        {"title": "Close", "script": "Protect it, and it will outlive us all.",
-         "visual_prompt": "A diver hovering over a healthy reef at dusk",
-         "duration": 14, "mood": "intimate_story", "camera": "static_focus",
-         "lighting": "warm_ambient", "transition": "fadeblack", "characters": []},
-    ],
-}
+DRAFT = coral_reef_draft(16, 14)
 SUITE = """
 name: judged
 thresholds: {trajectory: 1.0, breakdown: 1.0, judge: 3.5}

@@ -83,11 +83,6 @@ def test_supabase_token_needs_audience_and_secret(settings: Settings) -> None:
         verify_supabase_token(settings, good)
 
 
-@pytest.fixture
-async def studio(settings: Settings, redis: object) -> AsyncIterator[Studio]:
-    opened = await Studio.open(settings)
-    yield opened
-    await opened.close()
 
 
 @pytest.fixture

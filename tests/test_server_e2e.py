@@ -5,7 +5,6 @@ version 2, and every message checked against docs/protocol.md."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -22,15 +21,6 @@ pytestmark = pytest.mark.slow
 PROMPT = "Make a 10 second cinematic video about lighthouses at night"
 
 
-@pytest.fixture
-async def studio(settings: Settings, redis: object) -> AsyncIterator[Studio]:
-    local = settings.model_copy(update={
-        "model": "offline", "image_provider": "local", "motion_provider": "local",
-        "speech_provider": "local", "music_provider": "local", "storage_provider": "local",
-    })
-    opened = await Studio.open(local)
-    yield opened
-    await opened.close()
 
 
 def _ids(events: list[dict[str, Any]]) -> list[int]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio as aioredis
@@ -75,11 +74,6 @@ def test_frame_size_limit() -> None:
     assert err.value.code == "frame_too_large"
 
 
-@pytest.fixture
-async def studio(settings: Settings, redis: aioredis.Redis) -> AsyncIterator[Studio]:
-    opened = await Studio.open(settings)
-    yield opened
-    await opened.close()
 
 
 async def _snapshot(url: str) -> dict[bytes, bytes]:

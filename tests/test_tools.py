@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
-from pixora.config import Settings
 from pixora.media.ffmpeg import probe
 from pixora.studio import Studio
-
-
-@pytest.fixture
-async def studio(settings: Settings):
-    s = await Studio.open(settings, model="offline")
-    yield s
-    await s.close()
 
 
 async def _task_with_breakdown(studio: Studio) -> str:
