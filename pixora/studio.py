@@ -4,6 +4,7 @@ on the task's stream."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from typing import Any
@@ -75,10 +76,11 @@ class Studio:
                    breakdown_writer(choice, settings))
 
     async def close(self) -> None:
-        for task_id in list(self.jobs.running):
-            job = self.jobs.running.get(task_id)
-            if job:
-                job.cancel()
+        """Stop running generations (each task is marked resumable) and disconnect."""
+        jobs = [job for job in self.jobs.running.values() if not job.done()]
+        for job in jobs:
+            job.cancel()
+        await asyncio.gather(*jobs, return_exceptions=True)
         await self.svc.close()
 
     def _ctx(self, task_id: str, user_id: str) -> AgentContext:

@@ -183,3 +183,26 @@ async def test_cancel_while_generating_then_resume_reuses_work(studio: Studio):
     assert task.stage == Stage.COMPLETED and len(task.videos) == 1
     for name, mtime in made.items():
         assert os.stat(studio.storage.local_path(task.assets[name].key)).st_mtime_ns == mtime
+
+
+async def test_shutdown_mid_generation_leaves_a_resumable_task(settings: Settings):
+    first = await Studio.open(settings)
+    tid = (await first.create_task("ada")).task_id
+    await first.chat(tid, "ada", "Create a 10-second video about kites")
+    await first.approve(tid, "ada")
+    for _ in range(600):
+        if (await first.store.load(tid)).assets:
+            break
+        await asyncio.sleep(0.1)
+    await first.close()
+    second = await Studio.open(settings)
+    try:
+        task = await second.store.load(tid)
+        assert task.stage == Stage.FAILED and "approve again to resume" in (task.error or "")
+        errors = [e for e in await second.events.read(tid) if e.type == "error"]
+        assert errors[-1].data["code"] == "generation_interrupted"
+        await second.approve(tid, "ada")
+        await second.jobs.wait(tid)
+        assert (await second.store.load(tid)).stage == Stage.COMPLETED
+    finally:
+        await second.close()

@@ -35,17 +35,35 @@ class Jobs:
         try:
             return await Generator(self.svc, task_id).run()
         except (GenerationCancelled, asyncio.CancelledError):
-            await self.svc.events.append(
-                task_id, "progress_update",
-                data={"progress": 0, "stage": "cancelled", "message": "Generation cancelled",
-                      "eta_s": None},
-            )
+            await self._stopped(task_id)
             return None
         except Exception:
             log.exception("generation of task %s failed", task_id)
             return None
         finally:
             self.running.pop(task_id, None)
+
+    async def _stopped(self, task_id: str) -> None:
+        """After a run stopped early: a user's cancel is reported as such; anything else (the
+        process shutting down) marks the task failed, resumable by approving again."""
+        interrupted = "generation was interrupted; approve again to resume (finished work is kept)"
+
+        def fn(ctx: TaskContext) -> None:
+            if ctx.stage != Stage.CANCELLED:
+                ctx.stage = Stage.FAILED
+                ctx.error = interrupted
+
+        task = await self.svc.store.update(task_id, fn)
+        if task.stage == Stage.FAILED:
+            await self.svc.events.append(
+                task_id, "error", data={"code": "generation_interrupted", "message": interrupted}
+            )
+        else:
+            await self.svc.events.append(
+                task_id, "progress_update",
+                data={"progress": 0, "stage": "cancelled", "message": "Generation cancelled",
+                      "eta_s": None},
+            )
 
     async def wait(self, task_id: str) -> VideoVersion | None:
         job = self.running.get(task_id)
