@@ -4,17 +4,18 @@
 for TikTok", also in Spanish, French, German, Italian, Portuguese, Chinese, Japanese or
 Korean) into a `BreakdownRequest`, leaving out clauses addressed to the agents ("skip the
 approval"); `write_breakdown` turns it into a `Breakdown` with a hook / development / close
-arc, narration paced at most `WORDS_PER_SECOND`, image-ready visual prompts, cameras and
-lighting from the mood matrix (`pixora.media.presets`), transitions, characters and music
+arc, narration paced at most `WORDS_PER_SECOND`, concrete image-ready visual prompts that show
+the subject itself, short content-based scene titles ("Liftoff", "Lighthouse at Dusk"), cameras
+and lighting from the mood matrix (`pixora.media.presets`), transitions, characters and music
 cues. `revise_scene` applies one plain-language edit (the user's whole message, split into
 its narration and visual parts) to one scene.
 
 Everything here is rule-based template writing. The same request always gives the same
 breakdown: randomness comes from a SHA-256 of the request, never from Python's salted `hash()`.
 
-Modules: `request` (reading a request), `breakdown` (writing one), `revise` (editing a scene),
-`characters`, `narration` (pace and template lines), `vocabulary` and `edit_rules` (data),
-`text` (string helpers).
+Modules: `request` (reading a request), `breakdown` (writing one), `shots` (what each scene
+shows and its title), `revise` (editing a scene), `characters`, `narration` (pace and template
+lines), `vocabulary` and `edit_rules` (data), `text` (string helpers).
 """
 
 from pixora.agents.writing.breakdown import plan_beats, scene_count, split_duration, write_breakdown
@@ -33,6 +34,7 @@ from pixora.agents.writing.request import (
     subject_of,
 )
 from pixora.agents.writing.revise import UpdateType, revise_scene, split_instruction
+from pixora.agents.writing.shots import MAX_TITLE_WORDS, PictureNoun, picture_noun
 from pixora.agents.writing.vocabulary import (
     CAMERA_PHRASES,
     LIGHTING_PHRASES,
@@ -48,10 +50,12 @@ __all__ = [
     "MAX_DURATION_S",
     "MAX_SUBJECT_CHARS",
     "MAX_SUBJECT_WORDS",
+    "MAX_TITLE_WORDS",
     "MIN_DURATION_S",
     "STYLES",
     "WORDS_PER_SECOND",
     "BreakdownRequest",
+    "PictureNoun",
     "StylePreset",
     "UpdateType",
     "character_id",
@@ -59,6 +63,7 @@ __all__ = [
     "fit_script",
     "is_english",
     "parse_request",
+    "picture_noun",
     "plan_beats",
     "revise_scene",
     "scene_count",

@@ -1,6 +1,6 @@
 """Writing a breakdown: scene count and beats, scene durations, and `write_breakdown`, which
-fills each scene with narration, an image-ready visual prompt, camera, lighting and transition,
-and adds characters and music cues."""
+fills each scene with a title, narration, an image-ready visual prompt, camera, lighting and
+transition, and adds characters and music cues."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from pixora.agents.writing.request import (
     is_english,
     subject_of,
 )
+from pixora.agents.writing.shots import MAX_TITLE_WORDS, plan_shots, unique_title
 from pixora.agents.writing.text import clean_text, seeded_random, sentence_case, title_case
 from pixora.agents.writing.vocabulary import (
     COMPANION_LINES,
@@ -31,12 +32,9 @@ from pixora.agents.writing.vocabulary import (
     FOLLOW_UPS,
     FRAMING,
     GENERIC_PLACES,
-    SHOT_SCALES,
     STORY_LINES,
     STORY_SHOTS,
     STYLE_BY_ALIAS,
-    SUBJECT_SHOTS,
-    TITLES,
     VOICE_TONE,
     Topic,
     camera_phrase,
@@ -174,17 +172,13 @@ def _music(mood: str, genre: str, n: int, duration_s: float) -> list[MusicCue]:
             MusicCue(mood=high, genre=genre, first_scene=split + 1)]
 
 
-def _unique_title(beat: str, used: set[str]) -> str:
-    options = TITLES.get(beat, ("Scene",))
-    for t in options:
-        if t not in used:
-            used.add(t)
-            return t
-    k = 2
-    while f"{options[0]} {k}" in used:
-        k += 1
-    used.add(f"{options[0]} {k}")
-    return f"{options[0]} {k}"
+def _fallback_title(subject: str, english: bool) -> str:
+    """A title for a scene whose own titles are all taken: the subject in Title Case when it is
+    short enough, else "Scene"."""
+    words = subject.split()
+    if english and 0 < len(words) <= MAX_TITLE_WORDS - 1:
+        return title_case(subject)
+    return "Scene"
 
 
 def _visual(desc: str, subject: str, look: str, lighting: str, camera: str, aspect: str) -> str:
@@ -200,7 +194,9 @@ def write_breakdown(req: BreakdownRequest) -> Breakdown:
 
     Scenes follow a hook / context / development / peak / close arc (`plan_beats`); their
     count comes from `scene_count`; durations are multiples of 0.5 s, each at least
-    `MIN_SCENE_S`, summing exactly to `req.duration_s`. Narration is template English that
+    `MIN_SCENE_S`, summing exactly to `req.duration_s`. Each scene shows something concrete
+    (`shots.plan_shots`; stories: the characters in their place) and is titled by what it shows,
+    in 1-4 Title Case words, distinct within the breakdown. Narration is template English that
     names the subject in the hook and the close and, between them, speaks of it with pronouns
     and its topic family's people, things and places (or follows the characters), at most
     `WORDS_PER_SECOND` words per second of its scene (CJK text: one word per two characters).
@@ -230,6 +226,10 @@ def write_breakdown(req: BreakdownRequest) -> Breakdown:
     camera_start = rng.randrange(len(preset.cameras))
     light_start = rng.randrange(len(preset.lighting))
     place = _place_for(req.prompt, topic, rng) if story else ""
+    english = is_english(req.prompt)
+    shots = [] if story else plan_shots(beats, subject, topic, english, rng, camera_start)
+    fallback = (f"{characters[0].name}'s Story" if story
+                else _fallback_title(subject, english))
     used_titles: set[str] = set()
     scenes = []
     for i, (beat, duration) in enumerate(zip(beats, durations, strict=True)):
@@ -246,23 +246,19 @@ def write_breakdown(req: BreakdownRequest) -> Breakdown:
             extra = ("companion", COMPANION_LINES) if len(present) > 1 else None
             script = narrate(pool, beat, STORY_LINES[beat], fmt, duration, extra)
             who = " and ".join(f"{c.name} ({c.description})" for c in present)
-            shot = pool.take(f"shot-{beat}", STORY_SHOTS[beat], lambda t: True) or ""
+            title, shot = pool.take(f"shot-{beat}", STORY_SHOTS[beat], lambda t: True) or (
+                STORY_SHOTS[beat][0])
             desc = shot.format(who=who, p=place)
+            titles = [title.format(n=lead.name)]
         else:
             group = follow_group(beat)
             script = narrate(pool, beat, topic_lines(beat, subject),
                              subject_fields(subject, topic, i), duration,
                              (f"follow-{group}", FOLLOW_UPS[group]))
-            use_topic = topic is not None and i % 3 != 2
-            key, shots = (("shot", topic.shots) if use_topic and topic else
-                          ("subject-shot", tuple(t.format(s=subject) for t in SUBJECT_SHOTS)))
-            shot = pool.take(key, shots, lambda t: True) or shots[0]
-            scale = ("Wide shot of" if beat == "hook"
-                     else SHOT_SCALES[(i + camera_start) % len(SHOT_SCALES)])
-            desc = f"{scale} {shot}"
+            desc, titles = shots[i]
         scenes.append(Scene(
             index=i + 1,
-            title=_unique_title(beat, used_titles),
+            title=unique_title(titles, used_titles, fallback),
             script=script,
             visual_prompt=_visual(desc, subject, style.look, lighting, camera, req.aspect_ratio),
             duration=duration,

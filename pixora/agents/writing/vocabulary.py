@@ -1,5 +1,6 @@
-"""The writer's vocabulary: styles, lighting and camera phrases, topic shot lists, narration
-templates, scene titles and character looks. Data only, plus lookups into it.
+"""The writer's vocabulary: styles, lighting and camera phrases, topic shot lists with their
+scene titles, shots built around a subject, narration templates, story shots and character
+looks. Data only, plus lookups into it.
 
 Templates use `str.format` fields: {s} the subject; {it}, {them}, {its} its pronouns, and
 {is}, {has}, {v} ("s" or "") agreeing with it; {people}, {thing}, {thing2}, {action}, {place}
@@ -154,7 +155,12 @@ ENERGY_ORDER = ("surreal_trip", "intimate_story", "luxury_reveal", "high_energy"
 class Topic:
     """One family of subjects: concrete, image-generatable shots and places, and the words its
     narration draws on: `people` who work with it (a plural noun phrase), `things` (concrete
-    plural nouns) and `actions` (what those people do, as "-ing" phrases)."""
+    plural nouns) and `actions` (what those people do, as "-ing" phrases). `titles[i]` is the
+    on-screen scene title (1-4 words, Title Case) of `shots[i]`.
+
+    Raises:
+        ValueError: `titles` and `shots` differ in length.
+    """
 
     keywords: tuple[str, ...]
     mood: str
@@ -163,6 +169,11 @@ class Topic:
     people: str
     things: tuple[str, ...]
     actions: tuple[str, ...]
+    titles: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.titles) != len(self.shots):
+            raise ValueError(f"topic {self.keywords[0]!r}: one title per shot")
 
 
 TOPICS: tuple[Topic, ...] = (
@@ -181,7 +192,9 @@ TOPICS: tuple[Topic, ...] = (
           "astronauts and engineers",
           ("rockets", "orbits", "distant worlds", "launch pads", "telescopes"),
           ("reading signals from deep space", "testing rockets in the desert",
-           "mapping distant worlds")),
+           "mapping distant worlds"),
+          ("Liftoff", "Above the Blue", "Red Dust", "Deep Field", "Mission Control", "Earthrise",
+           "In Orbit", "Looking Up")),
     Topic(("ocean", "sea", "marine", "reef", "whale", "coral", "beach", "waves", "underwater",
            "shark", "fish", "coast", "dolphin"),
           "intimate_story",
@@ -196,7 +209,9 @@ TOPICS: tuple[Topic, ...] = (
            "a research vessel crew lowering instruments into the water"),
           "divers and marine biologists",
           ("currents", "tides", "coral polyps", "schools of fish", "kelp forests"),
-          ("counting fish on the reef", "tracking whales across open water", "reading the tides")),
+          ("counting fish on the reef", "tracking whales across open water", "reading the tides"),
+          ("Where Waves Break", "Gentle Giant", "Reef Life", "Open Water", "Tide Pools",
+           "The Drop-Off", "Cliff Edge", "Taking Soundings")),
     Topic(("forest", "trees", "tree", "nature", "wildlife", "jungle", "rainforest", "woods",
            "garden", "plants", "flowers", "bees", "honey", "birds", "honeybee", "honeybees",
            "hive", "beekeeper", "pollinator"),
@@ -213,7 +228,9 @@ TOPICS: tuple[Topic, ...] = (
           "rangers and naturalists",
           ("roots", "leaves", "seeds", "wildflowers", "fallen logs"),
           ("tracking animals through the undergrowth", "counting birds at dawn",
-           "tending young trees")),
+           "tending young trees"),
+          ("Morning Mist", "The Mossy Path", "At the Forest Edge", "Drops of Dew", "The Canopy",
+           "At the Stream", "Meadow Hum", "The Old Giant")),
     Topic(("city", "cities", "urban", "street", "skyline", "new york", "tokyo", "paris",
            "london", "architecture", "downtown", "neighborhood"),
           "luxury_reveal",
@@ -228,7 +245,9 @@ TOPICS: tuple[Topic, ...] = (
            "a quiet park bench framed by city traffic in the background"),
           "commuters and street vendors",
           ("crosswalks", "rooftops", "neon signs", "subway lines", "side streets"),
-          ("working the late shift", "keeping the trains running", "opening shutters before dawn")),
+          ("working the late shift", "keeping the trains running", "opening shutters before dawn"),
+          ("Glass and Sky", "Rush Hour", "Side Streets", "The Elevated Line",
+           "From the Rooftops", "The Vendor's Line", "After the Rain", "A Quiet Bench")),
     Topic(("technology", "tech", "ai", "artificial intelligence", "robot", "robots",
            "computer", "computers", "software", "code", "coding", "digital", "internet",
            "data", "machine learning", "smartphone", "chip", "innovation", "cyber"),
@@ -245,7 +264,9 @@ TOPICS: tuple[Topic, ...] = (
           "engineers and developers",
           ("circuits", "servers", "lines of code", "data streams", "prototypes"),
           ("testing prototypes late into the night", "debugging line after line of code",
-           "building new machines")),
+           "building new machines"),
+          ("Glowing Traces", "Late-Night Code", "The Server Hall", "Reaching Out",
+           "The Interface", "Whiteboard Sessions", "Screen Glow", "Rivers of Data")),
     Topic(("food", "cooking", "cook", "recipe", "chef", "kitchen", "baking", "bakery", "bread",
            "coffee", "tea", "restaurant", "pizza", "cuisine", "meal", "cafe", "chocolate"),
           "intimate_story",
@@ -261,7 +282,9 @@ TOPICS: tuple[Topic, ...] = (
           "cooks and bakers",
           ("spices", "fresh ingredients", "hot pans", "family recipes", "warm loaves"),
           ("tasting and adjusting every dish", "kneading dough before sunrise",
-           "hunting for the freshest ingredients")),
+           "hunting for the freshest ingredients"),
+          ("Fresh Ingredients", "Into the Fire", "Served Hot", "Flour and Dough", "Mid-Service",
+           "Market Morning", "Around the Table", "The Perfect Pour")),
     Topic(("history", "historical", "ancient", "empire", "medieval", "rome", "roman", "egypt",
            "pyramid", "pyramids", "castle", "civilization", "revolution", "century", "war"),
           "luxury_reveal",
@@ -277,7 +300,9 @@ TOPICS: tuple[Topic, ...] = (
           "historians and archaeologists",
           ("ruins", "old maps", "letters", "artifacts", "faded photographs"),
           ("piecing together old records", "digging through layers of the past",
-           "reading faded letters")),
+           "reading faded letters"),
+          ("Ancient Stones", "Old Maps", "By Candlelight", "Cracked Marble", "The Old Market",
+           "The Archive", "Castle in the Mist", "Behind Glass")),
     Topic(("sport", "sports", "football", "soccer", "basketball", "running", "marathon",
            "fitness", "workout", "gym", "athlete", "athletes", "race", "racing", "olympic",
            "olympics", "tennis", "training", "cycling", "skateboarding", "surfing"),
@@ -293,7 +318,9 @@ TOPICS: tuple[Topic, ...] = (
            "a ball frozen in midair above outstretched hands"),
           "athletes and coaches",
           ("starting lines", "scoreboards", "training sessions", "split seconds", "finish lines"),
-          ("training before dawn", "chasing a personal best", "studying every move")),
+          ("training before dawn", "chasing a personal best", "studying every move"),
+          ("Off the Blocks", "Wet Pavement", "Under the Floodlights", "Game Face", "The Climb",
+           "The Huddle", "Training Alone", "Midair")),
     Topic(("travel", "adventure", "hiking", "trip", "road trip", "mountain", "mountains",
            "desert", "island", "lake", "river", "landscape", "national park", "expedition",
            "exploration"),
@@ -309,7 +336,9 @@ TOPICS: tuple[Topic, ...] = (
            "a boat gliding down a wide river between cliffs"),
           "travelers and guides",
           ("winding roads", "mountain passes", "old maps", "trail markers", "distant ridges"),
-          ("chasing the next horizon", "crossing mountain passes", "mapping new routes")),
+          ("chasing the next horizon", "crossing mountain passes", "mapping new routes"),
+          ("The Long Road", "Above the Clouds", "Mirror Lake", "The Viaduct", "Shifting Sands",
+           "Campfire Night", "Packed and Ready", "Down River")),
     Topic(("climate", "environment", "sustainability", "renewable", "solar", "wind power",
            "energy", "recycling", "pollution", "conservation", "glacier", "earth"),
           "intimate_story",
@@ -325,7 +354,9 @@ TOPICS: tuple[Topic, ...] = (
           "scientists and volunteers",
           ("glaciers", "wind turbines", "solar panels", "wetlands", "seedlings"),
           ("measuring retreating glaciers", "planting trees by the thousand",
-           "tracking the changing weather")),
+           "tracking the changing weather"),
+          ("Calving Ice", "Turning Blades", "Solar Fields", "Planting Day", "Dry Riverbed",
+           "Beach Cleanup", "Wetland Revival", "Blue Planet")),
     Topic(("music", "song", "band", "concert", "guitar", "piano", "art", "painting", "artist",
            "dance", "dancer", "creativity", "design", "photography", "theater", "jazz"),
           "luxury_reveal",
@@ -341,7 +372,9 @@ TOPICS: tuple[Topic, ...] = (
           "artists and musicians",
           ("brushstrokes", "melodies", "rehearsals", "blank canvases", "sketchbooks"),
           ("practicing the same passage again and again", "mixing colors by hand",
-           "rehearsing late into the night")),
+           "rehearsing late into the night"),
+          ("At the Keys", "Brushstrokes", "Hands in the Air", "The Sketchbook", "The Leap",
+           "One String", "Works in Progress", "Ink in Water")),
     Topic(("science", "health", "medicine", "medical", "doctor", "brain", "biology",
            "chemistry", "physics", "dna", "research", "lab", "laboratory", "vaccine",
            "vaccines", "body", "cells", "neuroscience"),
@@ -358,7 +391,9 @@ TOPICS: tuple[Topic, ...] = (
           "scientists and doctors",
           ("cells", "microscopes", "experiments", "data points", "lab notebooks"),
           ("running experiments late into the night", "testing every hypothesis",
-           "studying cells under the microscope")),
+           "studying cells under the microscope"),
+          ("Under the Lens", "The Double Helix", "On the Bench", "A Heartbeat", "Firing Neurons",
+           "Working It Out", "The Petri Dish", "Hospital Corridors")),
     Topic(("business", "company", "brand", "product", "marketing", "entrepreneur",
            "entrepreneurship", "startup", "startups", "office", "career", "finance", "money",
            "economy", "shop", "store", "sales"),
@@ -375,7 +410,9 @@ TOPICS: tuple[Topic, ...] = (
           "founders and their teams",
           ("ideas", "prototypes", "customers", "deadlines", "first orders"),
           ("testing ideas with real customers", "turning sketches into products",
-           "building something from scratch")),
+           "building something from scratch"),
+          ("The First Sketch", "Milestone", "In the Spotlight", "The Handshake", "Heads Down",
+           "Shipping Out", "Doors Open", "The Growth Curve")),
     Topic(("education", "school", "learning", "student", "students", "teacher", "university",
            "classroom", "study", "books", "reading", "library", "children", "kids"),
           "intimate_story",
@@ -391,7 +428,9 @@ TOPICS: tuple[Topic, ...] = (
           "teachers and students",
           ("books", "classrooms", "questions", "notebooks", "chalkboards"),
           ("asking better questions", "filling notebooks with ideas",
-           "working through hard problems")),
+           "working through hard problems"),
+          ("Library Aisles", "At the Chalkboard", "Hands Up", "Well-Worn Books",
+           "Caps in the Air", "Notebooks Open", "The Lecture Hall", "Curious Eyes")),
     Topic(("dog", "dogs", "cat", "cats", "pet", "pets", "puppy", "puppies", "kitten",
            "kittens", "horse", "horses", "animals"),
           "intimate_story",
@@ -407,7 +446,9 @@ TOPICS: tuple[Topic, ...] = (
           "owners and trainers",
           ("paws", "wagging tails", "favorite toys", "long walks", "muddy boots"),
           ("teaching new tricks", "walking the same trail every morning",
-           "learning a language of barks and purrs")),
+           "learning a language of barks and purrs"),
+          ("Ears Flying", "The Windowsill", "Tug of War", "Into the Surf", "Best Friends",
+           "Paw Prints", "Peekaboo", "Side by Side")),
     Topic(("car", "cars", "automotive", "vehicle", "vehicles", "electric vehicle", "train",
            "trains", "airplane", "airplanes", "aviation", "flight", "motorcycle", "driving"),
           "high_energy",
@@ -422,7 +463,9 @@ TOPICS: tuple[Topic, ...] = (
            "light trails streaming through a city interchange"),
           "drivers and engineers",
           ("engines", "open roads", "gear shifts", "headlights", "test tracks"),
-          ("tuning engines by ear", "testing machines at full speed", "chasing faster lap times")),
+          ("tuning engines by ear", "testing machines at full speed", "chasing faster lap times"),
+          ("The Pass", "Lights On", "Climbing Out", "Full Speed", "The Assembly Line",
+           "Open Highway", "Behind the Wheel", "Light Trails")),
     Topic(("family", "love", "wedding", "friendship", "friends", "mother", "father",
            "grandmother", "grandfather", "childhood", "home", "memories", "birthday"),
           "intimate_story",
@@ -438,7 +481,9 @@ TOPICS: tuple[Topic, ...] = (
           "families and friends",
           ("shared meals", "old photographs", "inside jokes", "long conversations",
            "birthday candles"),
-          ("keeping traditions alive", "passing down old stories", "showing up for each other")),
+          ("keeping traditions alive", "passing down old stories", "showing up for each other"),
+          ("Kitchen Table", "Pinned Memories", "Holding Hands", "Make a Wish", "Bedtime Story",
+           "Coming Home", "The Long Walk", "Reunion")),
     Topic(("tiger", "lion", "elephant", "wolf", "wolves", "bear", "leopard", "cheetah",
            "giraffe", "zebra", "gorilla", "safari", "predator", "savanna", "big cat",
            "big cats"),
@@ -455,7 +500,9 @@ TOPICS: tuple[Topic, ...] = (
           "rangers and field biologists",
           ("paw prints", "watering holes", "tall grasses", "hunting grounds", "hidden dens"),
           ("tracking big cats at dawn", "watching herds from a distance",
-           "counting cubs each season")),
+           "counting cubs each season"),
+          ("Through the Grass", "The Herd", "The Lookout", "Fresh Tracks", "Single File",
+           "Full Sprint", "The Watering Hole", "On Watch")),
     Topic(("volcano", "volcanoes", "volcanic", "lava", "magma", "earthquake", "geology",
            "canyon", "cave", "caves", "geyser", "eruption", "rocks", "crater"),
           "luxury_reveal",
@@ -470,19 +517,152 @@ TOPICS: tuple[Topic, ...] = (
            "a geyser bursting skyward in a cloud of steam"),
           "geologists and volcanologists",
           ("lava flows", "ash clouds", "rock layers", "steam vents", "fault lines"),
-          ("sampling fresh lava", "reading layers of rock", "measuring tremors underground")),
+          ("sampling fresh lava", "reading layers of rock", "measuring tremors underground"),
+          ("Fire Fountains", "Molten Rock", "Ash Cloud", "Steam Vents", "Layers of Time",
+           "Close to the Fire", "Crater Lake", "Geyser")),
 )
 
-SUBJECT_SHOTS = (
-    "a richly detailed scene depicting {s}",
-    "a detail that captures the essence of {s}",
-    "the setting of {s}, full of texture and depth",
-    "a candid moment showing {s}",
-    "an illustrative tableau explaining {s}",
-    "a dramatic composition centered on {s}",
-    "a quiet, reflective image evoking {s}",
-    "a bold symbolic image representing {s}",
+
+@dataclass(frozen=True)
+class ShotPattern:
+    """A concrete shot built around the subject itself, for scenes no topic family shot fills.
+
+    `kind` names what it shows (`SHOT_KINDS` ranks kinds per beat). `text` opens with a shot
+    size the reviser recognises ("Close-up of") and uses the fields {one} (the subject as one
+    thing: "a lighthouse"), {many} (as many: "lighthouses"; patterns using it need a countable
+    plural subject), {it}, {its}, {them} (pronouns agreeing with {one}), {where} (" in its
+    natural setting" unless the subject says where it is) and {s} (the subject as written).
+    `titles` are its on-screen titles in order of preference; {N} is the subject's short title
+    noun ("Lighthouse"), and titles using it are skipped when there is none."""
+
+    kind: str
+    text: str
+    titles: tuple[str, ...]
+
+
+THING_SHOTS: tuple[ShotPattern, ...] = (
+    ShotPattern("setting", "Wide shot of {one}{where}, seen whole and framed by {its} "
+                "surroundings", ("First Sight",)),
+    ShotPattern("detail", "Close-up of {one}, every texture, edge and surface in sharp focus",
+                ("{N} Up Close", "Fine Detail")),
+    ShotPattern("surface", "Extreme close-up of the surface of {one}, small marks and tiny "
+                "details catching the light", ("Texture",)),
+    ShotPattern("people", "Medium shot of people gathered around {one}, faces lit with "
+                "curiosity", ("Drawing a Crowd",)),
+    ShotPattern("hands", "Close-up of a pair of hands at work on {one}, tools laid out close by",
+                ("Hands at Work",)),
+    ShotPattern("tending", "Medium shot of a person tending {one} with quiet care, sleeves "
+                "rolled up", ("In Good Hands",)),
+    ShotPattern("dusk", "Wide shot of {one} at dusk, silhouetted against an orange and violet "
+                "sky", ("{N} at Dusk", "At Dusk")),
+    ShotPattern("dawn", "Wide shot of {one} in the early morning mist, the first sunlight "
+                "touching {them}", ("First Light",)),
+    ShotPattern("night", "Low-angle shot of {one} at night, lit by warm lamps against a deep "
+                "blue sky", ("After Dark",)),
+    ShotPattern("aerial", "Aerial view of {one} and {its} surroundings, seen straight down from "
+                "high above", ("From Above",)),
+    ShotPattern("storm", "Wide shot of {one} in wind and driving rain, dark storm clouds "
+                "gathering overhead", ("Storm Season",)),
+    ShotPattern("many", "Wide shot of rows of {many} side by side, stretching into the distance",
+                ("Row on Row",)),
+    ShotPattern("child", "Medium shot of a child reaching out toward {one}, eyes wide with "
+                "wonder", ("Young Eyes",)),
+    ShotPattern("archive", "Close-up of a faded old photograph of {one} lying on a wooden table",
+                ("Then and Now",)),
+    ShotPattern("reflection", "Low-angle shot of {one} reflected in still water after the rain",
+                ("Reflections",)),
+    ShotPattern("golden", "Medium shot of {one} in warm late-afternoon sun, long shadows "
+                "stretching across the ground", ("Golden Hour",)),
 )
+"""Shots of a thing or a place ("lighthouses", "coffee", "paper boats on a pond")."""
+
+ANIMAL_SHOTS: tuple[ShotPattern, ...] = (
+    ShotPattern("setting", "Wide shot of {one}{where}, moving across open ground",
+                ("In the Wild",)),
+    ShotPattern("detail", "Close-up of the face of {one}, eyes bright, every fine detail in sharp "
+                "focus", ("Eye to Eye",)),
+    ShotPattern("hands", "Medium shot of {one} in motion, caught mid-movement with a fast "
+                "shutter", ("On the Move",)),
+    ShotPattern("surface", "Extreme close-up of the fur, feathers or scales of {one}, lit by "
+                "soft side light", ("Up Close",)),
+    ShotPattern("tending", "Medium shot of {one} resting in dappled shade, calm and watchful",
+                ("At Rest",)),
+    ShotPattern("child", "Medium shot of {one} with {its} young close beside {them}",
+                ("Young Ones",)),
+    ShotPattern("people", "Wide shot of a wildlife photographer with a long lens watching {one} "
+                "from a respectful distance", ("Watching Quietly",)),
+    ShotPattern("dusk", "Wide shot of {one} silhouetted at dusk against an orange sky",
+                ("{N} at Dusk", "At Dusk")),
+    ShotPattern("dawn", "Wide shot of {one} waking in the early morning mist", ("First Light",)),
+    ShotPattern("night", "Low-angle shot of {one} at night, eyes catching the moonlight",
+                ("Night Watch",)),
+    ShotPattern("aerial", "Aerial view of {one} crossing open land far below", ("From Above",)),
+    ShotPattern("many", "Wide shot of a group of {many} gathered close together",
+                ("Together",)),
+    ShotPattern("storm", "Wide shot of {one} sheltering from driving rain under a dark sky",
+                ("Riding Out the Storm",)),
+)
+"""Shots of an animal ("tigers", "honeybees")."""
+
+IDEA_SHOTS: tuple[ShotPattern, ...] = (
+    ShotPattern("setting", "Wide shot of a crowded town square at dusk, people deep in "
+                "conversation about {s}", ("Town Square",)),
+    ShotPattern("detail", "Close-up of hands turning the pages of an old book about {s}",
+                ("Turning Pages",)),
+    ShotPattern("people", "Medium shot of two friends talking about {s} on a park bench under "
+                "autumn trees", ("Park Bench",)),
+    ShotPattern("archive", "Wide shot of a library reading room, books on {s} stacked high on a "
+                "long table", ("The Reading Room",)),
+    ShotPattern("hands", "Medium shot of a teacher sketching ideas about {s} on a chalkboard "
+                "for a small class", ("Chalk Lines",)),
+    ShotPattern("dawn", "Wide shot of a lone figure on a hilltop at sunrise, looking out over a "
+                "misty valley", ("First Light",)),
+    ShotPattern("aerial", "Aerial view of a winding river through green hills at golden hour",
+                ("From Above",)),
+    ShotPattern("night", "Medium shot of a desk by a rain-streaked window at night, notes on "
+                "{s} spread under a lamp", ("Late-Night Notes",)),
+    ShotPattern("child", "Low-angle shot of a child looking up at a sky full of stars, a book "
+                "about {s} in hand", ("Young Eyes",)),
+    ShotPattern("tending", "Wide shot of a museum hall with an exhibition on {s}, visitors "
+                "walking between the displays", ("The Exhibition",)),
+    ShotPattern("dusk", "Wide shot of a city skyline at dusk, lights coming on one window at a "
+                "time", ("At Dusk",)),
+    ShotPattern("storm", "Wide shot of a lone tree on a hill bending in a storm, dark clouds "
+                "racing overhead", ("Against the Wind",)),
+)
+"""Shots for a subject that is an idea rather than a thing ("love and loss",
+"procrastination"): people, places and objects around it."""
+
+SHOT_KINDS: dict[str, tuple[str, ...]] = {
+    "hook": ("setting", "dawn", "dusk"),
+    "context": ("aerial", "setting", "dawn"),
+    "detail": ("detail", "surface"),
+    "people": ("people", "hands", "tending"),
+    "origin": ("archive", "hands", "dawn"),
+    "challenge": ("storm", "night"),
+    "process": ("hands", "tending", "detail"),
+    "scale": ("aerial", "many"),
+    "wonder": ("dusk", "golden", "reflection"),
+    "impact": ("people", "child"),
+    "surprise": ("night", "surface", "reflection"),
+    "future": ("child", "dawn"),
+    "peak": ("dusk", "storm", "golden"),
+    "close": ("golden", "dusk", "reflection", "night"),
+}
+"""Shot kinds that suit each beat, best first."""
+
+ANIMALS = frozenset((
+    "animal", "bird", "bee", "honeybee", "bumblebee", "butterfly", "moth", "ant", "spider",
+    "beetle", "dragonfly", "fox", "deer", "owl", "eagle", "hawk", "falcon", "parrot", "penguin",
+    "flamingo", "swan", "duck", "goose", "hummingbird", "crow", "whale", "shark", "dolphin",
+    "fish", "octopus", "turtle", "seal", "otter", "jellyfish", "salmon", "crab", "frog",
+    "snake", "lizard", "crocodile", "tiger", "lion", "elephant", "wolf", "bear", "leopard",
+    "cheetah", "giraffe", "zebra", "gorilla", "monkey", "panda", "koala", "kangaroo", "rabbit",
+    "squirrel", "hedgehog", "bat", "dog", "puppy", "cat", "kitten", "horse", "pony", "cow",
+    "sheep", "goat", "pig", "chicken", "camel", "moose", "buffalo", "bison", "rhino", "hippo",
+))
+"""Singular nouns that take `ANIMAL_SHOTS`."""
+
 GENERIC_THINGS = ("small details", "quiet moments", "familiar shapes", "hidden patterns",
                   "first impressions")
 GENERIC_ACTIONS = ("paying close attention", "asking better questions", "looking a little closer")
@@ -693,44 +873,33 @@ COMPANION_LINES = (
     "{n} and {o} face it together.",
 )
 
-STORY_SHOTS: dict[str, tuple[str, ...]] = {
-    "hook": ("{who} in {p}, looking toward the horizon",
-             "{who} pausing at the edge of {p}"),
-    "context": ("{p} seen wide, with {who} small in the frame",
-                "{p} in rich detail, with {who} at its center"),
-    "desire": ("{who} gazing at something far away, {p} around them",
-               "{who} sitting quietly and dreaming in {p}"),
-    "journey": ("{who} setting out from {p} along a winding path",
-                "{who} walking a long road that leads away from {p}"),
-    "challenge": ("{who} facing a steep, daunting obstacle far from {p}",
-                  "{who} pushing forward against a strong wind, far from {p}"),
-    "discovery": ("{who} discovering something glowing and unexpected near {p}",
-                  "{who} kneeling to examine a strange clue near {p}"),
-    "peak": ("{who} in a triumphant moment, arms raised, near {p}",
-             "{who} standing tall at the high point of the journey, {p} in the distance"),
-    "close": ("{who} back in {p}, sharing a quiet, content moment",
-              "{who} looking back over {p} with a smile"),
+STORY_SHOTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "hook": (("Meet {n}", "{who} pausing at the edge of {p}"),
+             ("{n}'s Horizon", "{who} in {p}, looking toward the horizon")),
+    "context": (("{n}'s World", "{p} seen wide, with {who} small in the frame"),
+                ("Home Ground", "{p} in rich detail, with {who} at its center")),
+    "desire": (("Far Away", "{who} gazing at something far away, {p} around them"),
+               ("{n}'s Dream", "{who} sitting quietly and dreaming in {p}"),
+               ("Under the Stars", "{who} lying in the grass near {p}, watching the stars")),
+    "journey": (("Setting Out", "{who} setting out from {p} along a winding path"),
+                ("The Long Road", "{who} walking a long road that leads away from {p}"),
+                ("Across the River", "{who} crossing a rope bridge over a rushing river")),
+    "challenge": (("The Steep Climb", "{who} facing a steep, daunting obstacle far from {p}"),
+                  ("Against the Wind", "{who} pushing forward against a strong wind, far "
+                   "from {p}"),
+                  ("Lost in the Fog", "{who} searching for the way through thick fog")),
+    "discovery": (("Something Glowing", "{who} discovering something glowing and unexpected "
+                   "near {p}"),
+                  ("A Strange Clue", "{who} kneeling to examine a strange clue near {p}"),
+                  ("The Hidden Door", "{who} pushing open a hidden door covered in ivy")),
+    "peak": (("Arms Raised", "{who} in a triumphant moment, arms raised, near {p}"),
+             ("The High Point", "{who} standing tall at the high point of the journey, {p} in "
+              "the distance")),
+    "close": (("Home Again", "{who} back in {p}, sharing a quiet, content moment"),
+              ("Looking Back", "{who} looking back over {p} with a smile")),
 }
-
-TITLES: dict[str, tuple[str, ...]] = {
-    "hook": ("The Hook", "A First Glimpse", "Opening"),
-    "context": ("Setting the Scene", "The Big Picture", "Where It Begins"),
-    "detail": ("Up Close", "In the Details", "A Closer Look"),
-    "people": ("The People", "The Human Touch", "Faces Behind It"),
-    "origin": ("Origins", "Where It Started", "First Steps"),
-    "challenge": ("The Challenge", "Against the Odds", "Hard Questions"),
-    "process": ("How It Works", "Step by Step", "The Craft"),
-    "scale": ("The Scale", "Zooming Out", "Bigger Than It Looks"),
-    "wonder": ("A Moment of Wonder", "Pure Beauty", "Stillness"),
-    "impact": ("The Impact", "Ripple Effects", "Why It Matters"),
-    "surprise": ("The Surprise", "Hidden in Plain Sight", "Not What It Seems"),
-    "future": ("What Comes Next", "Looking Ahead", "Tomorrow"),
-    "peak": ("The Turning Point", "The Peak", "The Big Moment"),
-    "close": ("Final Reflection", "The Takeaway", "Closing"),
-    "desire": ("A Dream", "The Longing", "Something More"),
-    "journey": ("Setting Out", "The Journey", "The Long Road"),
-    "discovery": ("A Discovery", "The Unexpected", "A New Clue"),
-}
+"""Story shots per beat as (on-screen title, description); in titles {n} is the lead
+character's name."""
 
 # ---------------------------------------------------------------- character looks
 
