@@ -13,16 +13,19 @@ import pytest
 from pixora.agents.writing import (
     MAX_SUBJECT_CHARS,
     MAX_SUBJECT_WORDS,
+    MAX_TITLE_WORDS,
     WORDS_PER_SECOND,
     BreakdownRequest,
     extract_characters,
     fit_script,
     parse_request,
+    picture_noun,
     revise_scene,
     scene_count,
     subject_of,
     write_breakdown,
 )
+from pixora.agents.writing.vocabulary import TOPICS, Topic
 from pixora.context.models import Breakdown, Scene
 from pixora.media.presets import MOOD_MATRIX
 
@@ -341,8 +344,10 @@ def test_visual_changes(instruction: str, present: str, absent: str) -> None:
     assert "theme: the beach." in prompt and "16:9 widescreen composition" in prompt
 
 
-def test_shot_size_change_replaces_the_old_one() -> None:
-    b = _breakdown()
+@pytest.mark.parametrize("prompt", [SPACE, "a 30 second video about lighthouses",
+                                    "a 30 second video about coffee"])
+def test_shot_size_change_replaces_the_old_one(prompt: str) -> None:
+    b = _breakdown(prompt)
     for scene in b.scenes:
         new = revise_scene(b, scene.index, "closer shot", "visual")
         assert new.visual_prompt.startswith("Close-up of "), new.visual_prompt
@@ -572,3 +577,107 @@ def test_pronouns_agree_with_the_subject(prompt: str) -> None:
                          r"it (?:are|have|were|come|look|take|face|reward|surprise))\b",
                          text, re.I), text
     assert "{" not in text and "}" not in text
+
+
+# ---------------------------------------------------------------- scene titles and shots
+
+_BEAT_LABELS = {"The Hook", "Setting the Scene", "Up Close", "The People", "The Turning Point",
+                "Final Reflection", "A First Glimpse", "Opening", "The Big Picture", "Closing",
+                "The Takeaway", "The Peak", "Scene"}
+_SMALL = {"a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "with",
+          "by", "from", "as", "into", "over"}
+_ABSTRACT = r"symbolic|illustrative|tableau|representing|explaining|evoking|essence|depicting"
+
+
+def _is_title_case(title: str) -> bool:
+    words = title.split()
+    return all(not w[0].islower() or (0 < i < len(words) - 1 and w in _SMALL)
+               for i, w in enumerate(words))
+
+
+@pytest.mark.parametrize("prompt", [
+    SPACE, "a video about lighthouses", "a video about coffee", "how bees make honey",
+    "a story about a girl named Mia and her dog Rex", "a video about love and loss",
+    "Crea un video sobre la exploración espacial", "宇宙探査についての動画",
+    "a video about the history of the bicycle",
+])
+@pytest.mark.parametrize("total", [5, 30, 60, 180])
+def test_scene_titles_are_short_distinct_and_about_the_scene(prompt: str, total: float) -> None:
+    titles = [s.title for s in _breakdown(prompt, duration_s=total).scenes]
+    assert len(set(titles)) == len(titles), titles
+    for t in titles:
+        assert 1 <= len(t.split()) <= MAX_TITLE_WORDS and _is_title_case(t), t
+        assert t not in _BEAT_LABELS, titles
+
+
+def test_titles_follow_what_the_scene_shows() -> None:
+    space = _breakdown()
+    family = next(t for t in TOPICS if "rocket" in t.keywords)
+    for s in space.scenes:
+        shot = family.shots[family.titles.index(s.title)]
+        assert shot in s.visual_prompt, (s.title, s.visual_prompt)
+    lighthouses = _breakdown("a 60 second video about lighthouses", duration_s=60)
+    by_title = {s.title: s.visual_prompt for s in lighthouses.scenes}
+    assert "Lighthouse at Dusk" in by_title and " at dusk" in by_title["Lighthouse at Dusk"]
+    assert by_title["From Above"].startswith("Aerial view of a lighthouse")
+    story = _breakdown("a story about a girl named Mia and her dog Rex")
+    assert "Mia" in story.scenes[0].title
+
+
+@pytest.mark.parametrize(("prompt", "noun"), [
+    ("a video about lighthouses", "lighthouse"), ("a video about kites", "kite"),
+    ("a video about paper boats on a pond", "paper boat on a pond"),
+    ("a video about vintage typewriters", "typewriter"), ("a video about tigers", "tiger"),
+    ("a video about the history of the bicycle", "bicycle"),
+])
+@pytest.mark.parametrize("total", [15, 60])
+def test_visuals_show_the_subject_itself(prompt: str, noun: str, total: float) -> None:
+    b = _breakdown(prompt, duration_s=total)
+    shown = [s.visual_prompt.split(". Theme:")[0] for s in b.scenes]
+    for desc in shown:
+        assert not re.search(_ABSTRACT, desc, re.I), desc
+    assert noun in shown[0] or prompt.endswith("tigers") or "history" in prompt
+    assert sum(noun in d for d in shown) >= len(shown) // 2, shown
+    assert len(set(shown)) == len(shown)
+
+
+def test_the_hook_shows_the_subject_when_its_family_has_a_shot_of_it() -> None:
+    b = _breakdown("a video about coffee")
+    assert re.match(r"(?:Wide shot|Close-up) of coffee being poured", b.scenes[0].visual_prompt)
+    assert b.scenes[0].title == "The Perfect Pour"
+
+
+def test_ideas_get_concrete_scenes_around_them() -> None:
+    b = _breakdown("a 60 second video about procrastination", duration_s=60)
+    for s in b.scenes:
+        desc = s.visual_prompt.split(". Theme:")[0]
+        assert not re.search(_ABSTRACT, desc, re.I), desc
+        assert re.match(r"(?:Wide|Medium|Close-up|Low-angle|Aerial|Extreme)", desc), desc
+    assert not any(s.visual_prompt.startswith(("Close-up of procrastination",
+                                               "Wide shot of procrastination"))
+                   for s in b.scenes)
+
+
+@pytest.mark.parametrize(("subject", "one", "many", "title", "kind"), [
+    ("lighthouses", "a lighthouse", "lighthouses", "Lighthouse", "thing"),
+    ("coffee", "coffee", None, "Coffee", "thing"),
+    ("the history of the bicycle", "the bicycle", None, "Bicycle", "thing"),
+    ("how bees make honey", "a bee", "bees", "Bee", "animal"),
+    ("how solar panels work", "a solar panel", "solar panels", "Solar Panel", "thing"),
+    ("street food in Bangkok", "street food in Bangkok", None, "Street Food", "thing"),
+    ("wolves", "a wolf", "wolves", "Wolf", "animal"),
+    ("love and loss", "love and loss", None, None, "idea"),
+    ("space exploration", "space exploration", None, None, "idea"),
+    ("la exploración espacial", "la exploración espacial", None, None, "thing"),
+])
+def test_picture_noun(subject: str, one: str, many: str | None, title: str | None,
+                      kind: str) -> None:
+    noun = picture_noun(subject, english=not subject.startswith("la "))
+    assert (noun.one, noun.many, noun.title, noun.kind) == (one, many, title, kind)
+
+
+def test_topic_titles_match_its_shots() -> None:
+    assert all(len(t.titles) == len(t.shots) for t in TOPICS)
+    with pytest.raises(ValueError, match="one title per shot"):
+        Topic(("x",), "calm", ("a place",), ("a shot", "another"), "people", ("things",),
+              ("doing",), ("Only One",))

@@ -24,7 +24,12 @@ from pixora.agents.writing.request import (
     is_english,
     subject_of,
 )
-from pixora.agents.writing.shots import MAX_TITLE_WORDS, plan_shots, unique_title
+from pixora.agents.writing.shots import (
+    MAX_TITLE_WORDS,
+    picture_noun,
+    plan_shots,
+    unique_title,
+)
 from pixora.agents.writing.text import clean_text, seeded_random, sentence_case, title_case
 from pixora.agents.writing.vocabulary import (
     COMPANION_LINES,
@@ -173,12 +178,11 @@ def _music(mood: str, genre: str, n: int, duration_s: float) -> list[MusicCue]:
 
 
 def _fallback_title(subject: str, english: bool) -> str:
-    """A title for a scene whose own titles are all taken: the subject in Title Case when it is
-    short enough, else "Scene"."""
-    words = subject.split()
-    if english and 0 < len(words) <= MAX_TITLE_WORDS - 1:
+    """A title for a scene whose own titles are all taken: the subject in Title Case when it
+    is at most three words, else its short title noun ("Bicycle"), else "Scene"."""
+    if 0 < len(subject.split()) < MAX_TITLE_WORDS:
         return title_case(subject)
-    return "Scene"
+    return picture_noun(subject, english).title or "Scene"
 
 
 def _visual(desc: str, subject: str, look: str, lighting: str, camera: str, aspect: str) -> str:

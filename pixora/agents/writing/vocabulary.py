@@ -553,26 +553,26 @@ THING_SHOTS: tuple[ShotPattern, ...] = (
                 ("Hands at Work",)),
     ShotPattern("tending", "Medium shot of a person tending {one} with quiet care, sleeves "
                 "rolled up", ("In Good Hands",)),
-    ShotPattern("dusk", "Wide shot of {one} at dusk, silhouetted against an orange and violet "
-                "sky", ("{N} at Dusk", "At Dusk")),
-    ShotPattern("dawn", "Wide shot of {one} in the early morning mist, the first sunlight "
-                "touching {them}", ("First Light",)),
-    ShotPattern("night", "Low-angle shot of {one} at night, lit by warm lamps against a deep "
-                "blue sky", ("After Dark",)),
+    ShotPattern("dusk", "Wide shot of {one} silhouetted against an orange and violet sky at "
+                "dusk", ("{N} at Dusk", "At Dusk")),
+    ShotPattern("dawn", "Wide shot of {one} at dawn, pale light spreading across the sky",
+                ("First Light",)),
+    ShotPattern("night", "Low-angle shot of {one} at night, lit by a single warm lamp",
+                ("After Dark",)),
     ShotPattern("aerial", "Aerial view of {one} and {its} surroundings, seen straight down from "
                 "high above", ("From Above",)),
-    ShotPattern("storm", "Wide shot of {one} in wind and driving rain, dark storm clouds "
-                "gathering overhead", ("Storm Season",)),
+    ShotPattern("storm", "Wide shot of {one} in a storm, dark clouds racing overhead",
+                ("Storm Season",)),
     ShotPattern("many", "Wide shot of rows of {many} side by side, stretching into the distance",
                 ("Row on Row",)),
     ShotPattern("child", "Medium shot of a child reaching out toward {one}, eyes wide with "
                 "wonder", ("Young Eyes",)),
     ShotPattern("archive", "Close-up of a faded old photograph of {one} lying on a wooden table",
                 ("Then and Now",)),
-    ShotPattern("reflection", "Low-angle shot of {one} reflected in still water after the rain",
+    ShotPattern("reflection", "Low-angle shot of {one} reflected in a still puddle",
                 ("Reflections",)),
-    ShotPattern("golden", "Medium shot of {one} in warm late-afternoon sun, long shadows "
-                "stretching across the ground", ("Golden Hour",)),
+    ShotPattern("golden", "Medium shot of {one} in golden hour light, long shadows stretching "
+                "across the ground", ("Golden Hour",)),
 )
 """Shots of a thing or a place ("lighthouses", "coffee", "paper boats on a pond")."""
 
@@ -591,15 +591,15 @@ ANIMAL_SHOTS: tuple[ShotPattern, ...] = (
                 ("Young Ones",)),
     ShotPattern("people", "Wide shot of a wildlife photographer with a long lens watching {one} "
                 "from a respectful distance", ("Watching Quietly",)),
-    ShotPattern("dusk", "Wide shot of {one} silhouetted at dusk against an orange sky",
+    ShotPattern("dusk", "Wide shot of {one} silhouetted against an orange sky at dusk",
                 ("{N} at Dusk", "At Dusk")),
-    ShotPattern("dawn", "Wide shot of {one} waking in the early morning mist", ("First Light",)),
-    ShotPattern("night", "Low-angle shot of {one} at night, eyes catching the moonlight",
-                ("Night Watch",)),
+    ShotPattern("dawn", "Wide shot of {one} waking at dawn, pale light spreading across the sky",
+                ("First Light",)),
+    ShotPattern("night", "Low-angle shot of {one} at night, eyes shining", ("Night Watch",)),
     ShotPattern("aerial", "Aerial view of {one} crossing open land far below", ("From Above",)),
     ShotPattern("many", "Wide shot of a group of {many} gathered close together",
                 ("Together",)),
-    ShotPattern("storm", "Wide shot of {one} sheltering from driving rain under a dark sky",
+    ShotPattern("storm", "Wide shot of {one} sheltering under a rocky ledge in a storm",
                 ("Riding Out the Storm",)),
 )
 """Shots of an animal ("tigers", "honeybees")."""
