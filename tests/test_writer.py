@@ -25,7 +25,7 @@ from pixora.agents.writing import (
     subject_of,
     write_breakdown,
 )
-from pixora.agents.writing.vocabulary import TOPICS, Topic
+from pixora.agents.writing.vocabulary import THING_SHOTS, TOPICS, Topic
 from pixora.context.models import Breakdown, Scene
 from pixora.media.presets import MOOD_MATRIX
 
@@ -616,10 +616,14 @@ def test_titles_follow_what_the_scene_shows() -> None:
     for s in space.scenes:
         shot = family.shots[family.titles.index(s.title)]
         assert shot in s.visual_prompt, (s.title, s.visual_prompt)
+    fields = picture_noun("lighthouses", english=True).fields("lighthouses")
+    shown = {p.text.format(**fields): [t.format(**fields) for t in p.titles]
+             for p in THING_SHOTS}
     lighthouses = _breakdown("a 60 second video about lighthouses", duration_s=60)
-    by_title = {s.title: s.visual_prompt for s in lighthouses.scenes}
-    assert "Lighthouse at Dusk" in by_title and " at dusk" in by_title["Lighthouse at Dusk"]
-    assert by_title["From Above"].startswith("Aerial view of a lighthouse")
+    for s in lighthouses.scenes:
+        assert s.title in shown[s.visual_prompt.split(". Theme:")[0]], s
+    assert any(s.title == "Lighthouse at Dusk" or s.title == "Lighthouse Up Close"
+               for s in lighthouses.scenes)
     story = _breakdown("a story about a girl named Mia and her dog Rex")
     assert "Mia" in story.scenes[0].title
 

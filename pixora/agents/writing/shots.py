@@ -33,7 +33,8 @@ MAX_TITLE_WORDS = 4
 _FRAME_RE = re.compile(
     r"^(?:[\w'-]+\s+){0,4}?(?:history|story|stories|life|lives|world|art|science|future|rise|"
     r"fall|evolution|making|origins?|secrets?|magic|beauty|sound|sounds|anatomy|culture|craft|"
-    r"day|night|year|journey)\s+(?:of|at|in|on|behind|inside|with)\s+(.+)$",
+    r"day|night|years?|decades?|century|centuries|journey)\s+(?:of|at|in|on|behind|inside|"
+    r"with)\s+(.+)$",
     re.IGNORECASE,
 )
 _CLAUSE_RE = re.compile(r"^(?:how|why|what|when|where|whether)\s+(.+)$", re.IGNORECASE)
@@ -48,7 +49,8 @@ _CLAUSE_VERBS = {
     "migrates", "communicate", "communicates", "stay", "stays", "keep", "keeps",
 }
 _HEAD_ENDS = re.compile(r"\s+(?:of|in|on|at|for|with|from|by|under|over|near|during|across|"
-                        r"through|around|after|before|between|behind|that|which|who)\s",
+                        r"through|around|after|before|between|behind|that|which|who|named|"
+                        r"called)\s",
                         re.IGNORECASE)
 _DETERMINERS = {"the", "a", "an", "my", "our", "your", "his", "her", "their", "its", "this",
                 "that", "these", "those", "some"}
@@ -72,7 +74,7 @@ _IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "w
               "mice": "mouse", "geese": "goose", "teeth": "tooth", "feet": "foot",
               "wolves": "wolf", "leaves": "leaf", "knives": "knife", "loaves": "loaf",
               "shelves": "shelf", "calves": "calf", "halves": "half", "elves": "elf",
-              "thieves": "thief", "lives": "life", "fish": "fish", "sheep": "sheep",
+              "thieves": "thief", "lives": "life", "buses": "bus", "gases": "gas",
               "series": "series", "species": "species"}
 _O_PLURALS = ("shoes", "canoes", "toes", "oboes", "hoes")
 
@@ -158,7 +160,7 @@ def picture_noun(subject: str, english: bool) -> PictureNoun:
         return PictureNoun(subject, None, "it", None, "idea")
     plural = is_plural(head)
     bare = words[1:] if words[0].lower() in _DETERMINERS else words
-    if plural and not listed and bare:
+    if plural and not listed and bare and re.fullmatch(r"[^\W\d_][\w'-]*", last):
         one_words = [*bare[:-1], _singular(last)]
         one = f"{article(one_words[0])} {' '.join(one_words)}{tail}"
         many = f"{' '.join(bare)}{tail}"
@@ -216,7 +218,8 @@ def plan_shots(beats: list[str], subject: str, topic: Topic | None, english: boo
     kind runs out the other fills in, and shots come back only when every one of both kinds
     has been used. Family shots open with a shot size (`SHOT_SCALES`, rotated from
     `scale_start`; the hook is a wide shot); subject shots carry their own. Each beat takes the
-    first unused subject shot of a kind it suits (`SHOT_KINDS`), else any unused one.
+    first unused subject shot of a kind it suits (`SHOT_KINDS`, in a seeded order), else any
+    unused one.
     """
     noun = picture_noun(subject, english)
     fields = noun.fields(subject)
@@ -243,8 +246,9 @@ def plan_shots(beats: list[str], subject: str, topic: Topic | None, english: boo
             k = topic_left.pop(0)
             out.append((_scaled(topic.shots[k], beat, i + scale_start), [topic.titles[k]]))
             continue
-        ranked = [j for kind in SHOT_KINDS.get(beat, ()) for j, p in enumerate(patterns)
-                  if p.kind == kind]
+        kinds = list(SHOT_KINDS.get(beat, ()))
+        rng.shuffle(kinds)
+        ranked = [j for kind in kinds for j, p in enumerate(patterns) if p.kind == kind]
         ranked += [j for j in range(len(patterns)) if j not in ranked]
         j = next(j for j in ranked if j not in used_kinds)
         used_kinds.add(j)

@@ -549,6 +549,8 @@ THING_SHOTS: tuple[ShotPattern, ...] = (
                 "details catching the light", ("Texture",)),
     ShotPattern("people", "Medium shot of people gathered around {one}, faces lit with "
                 "curiosity", ("Drawing a Crowd",)),
+    ShotPattern("people", "Wide shot of passers-by stopping to look at {one}, phones raised to "
+                "take pictures", ("Stopping to Look",)),
     ShotPattern("hands", "Close-up of a pair of hands at work on {one}, tools laid out close by",
                 ("Hands at Work",)),
     ShotPattern("tending", "Medium shot of a person tending {one} with quiet care, sleeves "
@@ -584,7 +586,7 @@ ANIMAL_SHOTS: tuple[ShotPattern, ...] = (
     ShotPattern("hands", "Medium shot of {one} in motion, caught mid-movement with a fast "
                 "shutter", ("On the Move",)),
     ShotPattern("surface", "Extreme close-up of the fur, feathers or scales of {one}, lit by "
-                "soft side light", ("Up Close",)),
+                "soft side light", ("Fur and Feather",)),
     ShotPattern("tending", "Medium shot of {one} resting in dappled shade, calm and watchful",
                 ("At Rest",)),
     ShotPattern("child", "Medium shot of {one} with {its} young close beside {them}",
@@ -634,7 +636,7 @@ IDEA_SHOTS: tuple[ShotPattern, ...] = (
 "procrastination"): people, places and objects around it."""
 
 SHOT_KINDS: dict[str, tuple[str, ...]] = {
-    "hook": ("setting", "dawn", "dusk"),
+    "hook": ("setting", "dawn", "dusk", "golden"),
     "context": ("aerial", "setting", "dawn"),
     "detail": ("detail", "surface"),
     "people": ("people", "hands", "tending"),
