@@ -193,6 +193,8 @@ def test_topic_prompt_has_no_characters() -> None:
     ("an energetic 1 minute 30 seconds promo for my gym", 90, "16:9", None, "cinematic"),
     ("a retro lo-fi video about rainy nights", 30, "16:9", None, "retro"),
     ("a video about Times Square", 30, "16:9", None, "cinematic"),
+    ("a video about the 1990s", 30, "16:9", None, "cinematic"),
+    ("a 45s video about fashion in the 1920s", 45, "16:9", None, "cinematic"),
 ])
 def test_parse_request(text: str, duration: float, aspect: str, platform: str | None,
                        style: str) -> None:
@@ -664,7 +666,7 @@ def test_ideas_get_concrete_scenes_around_them() -> None:
 
 @pytest.mark.parametrize(("subject", "one", "many", "title", "kind"), [
     ("lighthouses", "a lighthouse", "lighthouses", "Lighthouse", "thing"),
-    ("coffee", "coffee", None, "Coffee", "thing"),
+    ("coffee", "coffee", None, "Coffee", "matter"),
     ("the history of the bicycle", "the bicycle", None, "Bicycle", "thing"),
     ("how bees make honey", "a bee", "bees", "Bee", "animal"),
     ("how solar panels work", "a solar panel", "solar panels", "Solar Panel", "thing"),
@@ -672,6 +674,7 @@ def test_ideas_get_concrete_scenes_around_them() -> None:
     ("wolves", "a wolf", "wolves", "Wolf", "animal"),
     ("love and loss", "love and loss", None, None, "idea"),
     ("space exploration", "space exploration", None, None, "idea"),
+    ("the 1990s", "the 1990s", None, None, "idea"),
     ("la exploración espacial", "la exploración espacial", None, None, "thing"),
 ])
 def test_picture_noun(subject: str, one: str, many: str | None, title: str | None,

@@ -28,6 +28,7 @@ from pixora.agents.writing.shots import (
     MAX_TITLE_WORDS,
     picture_noun,
     plan_shots,
+    reads_english,
     unique_title,
 )
 from pixora.agents.writing.text import clean_text, seeded_random, sentence_case, title_case
@@ -230,7 +231,7 @@ def write_breakdown(req: BreakdownRequest) -> Breakdown:
     camera_start = rng.randrange(len(preset.cameras))
     light_start = rng.randrange(len(preset.lighting))
     place = _place_for(req.prompt, topic, rng) if story else ""
-    english = is_english(req.prompt)
+    english = reads_english(subject, is_english(req.prompt))
     shots = [] if story else plan_shots(beats, subject, topic, english, rng, camera_start)
     fallback = (f"{characters[0].name}'s Story" if story
                 else _fallback_title(subject, english))

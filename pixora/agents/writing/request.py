@@ -83,9 +83,10 @@ _NUMBER_WORDS = {
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30,
     "forty": 40, "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90, "half a": 0.5,
 }
-_NUM = r"(\d+(?:\.\d+)?|half an?|forty-five|" + "|".join(
+_NUM = r"(?!\d{3}0s\b)(\d+(?:\.\d+)?|half an?|forty-five|" + "|".join(
     sorted((w for w in _NUMBER_WORDS if " " not in w and w != "forty-five"), key=len,
            reverse=True)) + r")"
+"""A count: digits or a number word; never a decade ("1990s")."""
 _UNIT = (r"(seconds?|secs?|segundos?|secondes?|secondi|secondo|sekunden?|s|minutes?|minutos?|"
          r"minuten?|minuti|minuto|mins?|m)")
 _DURATION_RE = re.compile(

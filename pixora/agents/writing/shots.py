@@ -20,6 +20,7 @@ from pixora.agents.writing.vocabulary import (
     ANIMAL_SHOTS,
     ANIMALS,
     IDEA_SHOTS,
+    MATTER_SHOTS,
     SHOT_KINDS,
     SHOT_SCALES,
     THING_SHOTS,
@@ -62,7 +63,8 @@ _ABSTRACT_WORDS = {
     "motivation", "productivity", "procrastination", "democracy", "economy", "philosophy",
     "exploration", "innovation", "creativity", "nostalgia", "resilience", "gratitude",
     "loneliness", "identity", "ambition", "curiosity", "wellbeing", "well-being", "yoga",
-    "matter", "math", "maths", "sleep", "fame", "fashion", "weather", "culture",
+    "matter", "math", "maths", "sleep", "fame", "fashion", "weather", "culture", "music",
+    "jazz", "art", "poetry", "dance", "history", "science", "nature", "travel", "sport",
 }
 _ABSTRACT_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ism", "ship", "hood", "ence",
                      "ance", "acy", "ogy", "ics")
@@ -100,7 +102,8 @@ class PictureNoun:
     `one` the subject as one thing ("a lighthouse", "coffee", "the bicycle"); `many` as many
     ("lighthouses"), or None when it is not a countable plural; `pronoun` "it" or "they",
     agreeing with `one`; `title` a short Title Case noun for titles ("Lighthouse"), or None;
-    `kind` "thing", "animal" or "idea"; `placed` whether the subject already says where it is
+    `kind` "thing", "animal", "matter" (a singular noun without an article: "coffee") or
+    "idea"; `placed` whether the subject already says where it is
     ("a lighthouse in a storm")."""
 
     one: str
@@ -120,9 +123,24 @@ class PictureNoun:
                 "where": "" if self.placed else f" in {its} natural setting"}
 
 
+_FOREIGN_LEADS = {"el", "la", "los", "las", "le", "les", "des", "du", "der", "die", "das", "den",
+                  "il", "lo", "gli", "os", "um", "uma", "un", "une", "una", "ein", "eine"}
+
+
+def reads_english(subject: str, english_prompt: bool) -> bool:
+    """Whether `subject` can be handled as English: not when it opens with a Spanish, French,
+    German, Italian or Portuguese article ("los volcanes") or holds CJK; otherwise when its
+    request reads as English (`request.is_english`) or it is written in plain ASCII letters
+    ("geese, 30 seconds" is terse but English)."""
+    words = subject.split()
+    if not words or has_cjk(subject) or words[0].lower() in _FOREIGN_LEADS:
+        return False
+    return english_prompt or subject.isascii()
+
+
 def _is_abstract(word: str) -> bool:
     low = word.lower()
-    if low in _ABSTRACT_WORDS:
+    if low in _ABSTRACT_WORDS or re.fullmatch(r"\d{3}0s|'?\d0s|centur(?:y|ies)", low):
         return True
     if low.endswith("ing") and len(low) > 5 and low not in _CONCRETE_ING:
         return True
@@ -132,9 +150,9 @@ def _is_abstract(word: str) -> bool:
 def picture_noun(subject: str, english: bool) -> PictureNoun:
     """What `subject` shows: its noun phrase once framing words ("the history of", "a day at",
     "how ... work") are read past, singular where it is a plain plural, and whether it is a
-    thing, an animal (`vocabulary.ANIMALS`) or an idea (abstract words: "love", "-tion",
-    "-ness", "-ing"...). Subjects in other languages are used as written: a thing, no title
-    noun."""
+    thing, an animal (`vocabulary.ANIMALS`), a substance named without an article ("coffee")
+    or an idea (abstract words: "love", "-tion", "-ness", "-ing"...). Subjects in other
+    languages are used as written: a thing, no title noun."""
     if not english or has_cjk(subject):
         plural = is_plural(subject) if english else False
         return PictureNoun(subject, None, "they" if plural else "it", None, "thing")
@@ -171,12 +189,18 @@ def picture_noun(subject: str, english: bool) -> PictureNoun:
     noun = one_words[-2:] if not listed else []
     title = title_case(" ".join(noun)) if noun and all(w.isalpha() or "-" in w
                                                        for w in noun) else None
-    kind = "animal" if _singular(last).lower() in ANIMALS or last.lower() in ANIMALS else "thing"
+    if _singular(last).lower() in ANIMALS or last.lower() in ANIMALS:
+        kind = "animal"
+    elif not plural and not tail and words == bare and words[0].islower() and len(words) <= 2:
+        kind = "matter"
+    else:
+        kind = "thing"
     return PictureNoun(one, many, pronoun, title, kind, placed=bool(tail))
 
 
 def _patterns(noun: PictureNoun) -> tuple[ShotPattern, ...]:
-    group = {"animal": ANIMAL_SHOTS, "idea": IDEA_SHOTS}.get(noun.kind, THING_SHOTS)
+    group = {"animal": ANIMAL_SHOTS, "idea": IDEA_SHOTS, "matter": MATTER_SHOTS}.get(
+        noun.kind, THING_SHOTS)
     return tuple(p for p in group if noun.many or "{many}" not in p.text)
 
 

@@ -578,6 +578,36 @@ THING_SHOTS: tuple[ShotPattern, ...] = (
 )
 """Shots of a thing or a place ("lighthouses", "coffee", "paper boats on a pond")."""
 
+MATTER_SHOTS: tuple[ShotPattern, ...] = (
+    ShotPattern("setting", "Medium shot of {one} on a wooden table by a sunlit window",
+                ("By the Window",)),
+    ShotPattern("detail", "Close-up of {one}, every texture and grain in sharp focus",
+                ("{N} Up Close", "Fine Detail")),
+    ShotPattern("surface", "Extreme close-up of {one} catching the light, tiny details sharp",
+                ("Texture",)),
+    ShotPattern("hands", "Close-up of a pair of hands preparing {one}, tools laid out close by",
+                ("Hands at Work",)),
+    ShotPattern("people", "Medium shot of friends sharing {one} around a table, laughing",
+                ("Good Company",)),
+    ShotPattern("tending", "Wide shot of a busy market stall piled with {one}, shoppers passing "
+                "by", ("Market Day",)),
+    ShotPattern("archive", "Close-up of a faded old photograph of {one} lying on a wooden table",
+                ("Then and Now",)),
+    ShotPattern("golden", "Medium shot of {one} in golden hour light by an open window",
+                ("Golden Hour",)),
+    ShotPattern("night", "Low-angle shot of {one} at night, lit by a single warm lamp",
+                ("After Dark",)),
+    ShotPattern("dawn", "Medium shot of {one} on a kitchen counter at dawn, pale light through "
+                "the window", ("First Light",)),
+    ShotPattern("aerial", "Wide shot of {one} seen from directly above, spread across a long "
+                "wooden table", ("From Above",)),
+    ShotPattern("child", "Medium shot of a child discovering {one} for the first time, eyes wide",
+                ("Young Eyes",)),
+    ShotPattern("storm", "Medium shot of {one} being made by hand in a small workshop",
+                ("Made by Hand",)),
+)
+"""Shots of a substance named without an article ("coffee", "sushi", "silk")."""
+
 ANIMAL_SHOTS: tuple[ShotPattern, ...] = (
     ShotPattern("setting", "Wide shot of {one}{where}, moving across open ground",
                 ("In the Wild",)),
