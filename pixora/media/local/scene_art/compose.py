@@ -38,8 +38,10 @@ from pixora.media.local.scene_art.motifs_town import (
     boat,
     buildings,
     car,
+    castle,
     house,
     lighthouse,
+    market,
     plane,
     train,
 )
@@ -60,7 +62,8 @@ MOTIFS: dict[str, Motif] = {
     "rocket": rocket, "astronaut": astronaut, "rover": rover, "station": station, "dish": dish,
     "lighthouse": lighthouse, "volcano": volcano, "boat": boat, "diver": diver, "coral": coral,
     "fish": fish, "train": train, "plane": plane, "car": car, "music": music, "table": table,
-    "gallery": gallery, "house": house, "buildings": buildings, "bees": bees,
+    "gallery": gallery, "house": house, "castle": castle,
+    "market": market, "buildings": buildings, "bees": bees,
     "flowers": flowers, "forest": forest, "birds": birds, "abstract": abstract,
 }
 """Every foreground motif by subject name (people and animals are drawn by `cast`)."""
@@ -68,8 +71,8 @@ MOTIFS: dict[str, Motif] = {
 ASPECT: dict[str, float] = {
     "rocket": 0.75, "astronaut": 0.8, "rover": 1.5, "station": 2.0, "dish": 1.1,
     "lighthouse": 0.9, "volcano": 1.9, "boat": 1.1, "diver": 1.2, "plane": 2.2, "car": 1.1,
-    "house": 1.3, "buildings": 1.9, "music": 2.0, "table": 2.6, "people": 0.9, "dog": 1.4,
-    "abstract": 2.6,
+    "house": 1.3, "castle": 1.5, "buildings": 1.9, "market": 1.6, "music": 2.0, "table": 2.6,
+    "people": 0.9, "dog": 1.4, "abstract": 2.6,
 }
 """Width over height of the motifs that must fit the frame width (others span the frame)."""
 
@@ -152,6 +155,9 @@ def place(c: Canvas, scene: Scene, hero: str, shot: str, horizon: float,
     elif hero == "flowers":
         base = c.h * 1.02
         size = {"close": 0.8, "low": 0.5, "medium": 0.2}.get(shot, 0.1) * c.h
+    elif hero == "train":
+        size = min(size, c.h * 0.42)
+        base = horizon + (c.h - horizon) * (0.35 if f.drop else 0.7)
     elif hero == "car" and f.drop is not None:
         base = horizon + (c.h - horizon) * rng.uniform(0.4, 0.6)
     elif hero in CAST_SUBJECTS and shot == "close":
@@ -179,7 +185,12 @@ def _backdrop(c: Canvas, scene: Scene, look: Look, lay: Layout) -> None:
     if scene.setting == "underwater":
         land.seabed(c, pal)
     elif scene.setting == "space":
-        land.planets(c, pal, 1 if scene.subjects else 3)
+        if "galaxy" in scene.motifs:
+            land.nebula(c)
+            land.galaxy(c, lay.x, c.h * c.rng.uniform(0.4, 0.55),
+                        min(c.w, c.h) * {"close": 0.75, "wide": 0.35}.get(lay.shot, 0.5))
+        else:
+            land.planets(c, pal, 1 if scene.subjects else 3)
         if "lunar" in scene.motifs:
             land.lunar(c, look)
         elif hero == "station" or "orbit" in scene.text:

@@ -270,19 +270,42 @@ def lunar(c: Canvas, look: Look) -> None:
     horizon = look.horizon
     ridge = horizon - c.h * 0.03 * (1 + noise1d(c.w, c.rng, 4, 3))
     c.ridge_fill(ridge, (120, 118, 122), shade=0.55)
-    for _ in range(14):
-        y = c.rng.uniform(horizon, c.h)
+    s = Sprite(c, (0, horizon - c.h * 0.05, c.w, c.h), ss=2)
+    for y in np.sort(c.rng.uniform(horizon + c.h * 0.03, c.h, 12)):
         depth = (y - horizon) / max(c.h - horizon, 1)
-        rx = c.w * c.rng.uniform(0.02, 0.07) * (0.3 + depth)
+        rx = c.w * c.rng.uniform(0.025, 0.06) * (0.3 + depth)
         x = c.rng.uniform(0, c.w)
-        c.disc(x, y, rx, (150, 148, 150))
-        win = (max(int(y - rx), 0), max(int(x - rx), 0))
-        yy = c.yy[win[0]:int(y + rx) + 1]
-        xx = c.xx[:, win[1]:int(x + rx) + 1]
-        d = ((xx - x) / rx) ** 2 + ((yy - y) / (rx * 0.35)) ** 2
-        c.blend(np.clip((1 - d) * 6, 0, 1) * 0.7, (64, 62, 70), win)
+        s.ellipse(x, y, rx * 1.12, rx * 0.32, (150, 148, 152))
+        s.ellipse(x, y + rx * 0.03, rx, rx * 0.26, (84, 82, 90))
+        s.ellipse(x + look.side * rx * 0.12, y + rx * 0.08, rx * 0.8, rx * 0.16, (104, 102, 108))
+    s.paste(subject=False)
     ex = c.w * (0.25 if look.light_x > c.w / 2 else 0.72)
     earth(c, ex, horizon - c.h * c.rng.uniform(0.12, 0.3), min(c.w, c.h) * 0.09)
+
+
+def galaxy(c: Canvas, x: float, y: float, r: float) -> None:
+    """A tilted two-armed spiral galaxy of radius `r` px centred on (x, y)."""
+    win = c._window(x, y, r * 1.3, r * 1.3)
+    if win is None:
+        return
+    x0, y0, x1, y1 = win
+    tilt = c.rng.uniform(-0.6, 0.6)
+    u, v = c.xx[:, x0:x1] - x, c.yy[y0:y1] - y
+    ur = u * np.cos(tilt) + v * np.sin(tilt)
+    vr = (-u * np.sin(tilt) + v * np.cos(tilt)) / 0.42
+    rad = np.hypot(ur, vr) / r
+    theta = np.arctan2(vr, ur)
+    arms = np.clip(np.cos(2 * (theta - 3.6 * np.log(rad + 0.06))), 0, 1) ** 2.5
+    arms = arms * np.exp(-rad * 2.4) * (rad < 1.3)
+    c.add(arms * 0.9, (150, 170, 255), (y0, x0))
+    c.add(np.exp(-rad * 3.2) * 0.35, (200, 160, 255), (y0, x0))
+    c.add(np.exp(-(rad / 0.1) ** 2) * 0.95, (255, 236, 200), (y0, x0))
+    n = int(r * 1.5)
+    sx = c.rng.normal(0, 0.45, n) * r
+    sy = c.rng.normal(0, 0.18, n) * r
+    px = np.clip((x + sx * np.cos(tilt) - sy * np.sin(tilt)).astype(int), 0, c.w - 1)
+    py = np.clip((y + sx * np.sin(tilt) + sy * np.cos(tilt)).astype(int), 0, c.h - 1)
+    c.px[py, px] = np.maximum(c.px[py, px], 230.0)
 
 
 def seabed(c: Canvas, pal: Palette) -> None:
@@ -304,7 +327,8 @@ def interior(c: Canvas, look: Look, table_y: float, window_x: float, dark: bool)
     """A room: a warm wall with a window showing the sky of the palette, light spilling from
     it, and a wooden table top from row `table_y` down. `dark` gives a dim, lamp-lit room."""
     pal = look.pal
-    wall = mix((214, 190, 160), pal.sky_mid, 0.25)
+    walls = ((214, 190, 160), (170, 186, 164), (160, 178, 196), (204, 150, 120), (226, 218, 204))
+    wall = mix(walls[int(c.rng.integers(0, len(walls)))], pal.sky_mid, 0.2)
     wall = mix(wall, (40, 30, 36), 0.72 if dark else 0.15)
     t = c.yy / max(table_y, 1)
     c.px[:] = (np.asarray(mix(wall, (0, 0, 0), 0.25), np.float32) * (1 - t[..., None])
@@ -331,6 +355,27 @@ def interior(c: Canvas, look: Look, table_y: float, window_x: float, dark: bool)
                    pal.light, 0.35)
     if dark:
         c.glow(window_x, table_y, c.w * 0.35, c.h * 0.3, (255, 190, 110), 0.45)
+    shelf_x = c.w - window_x
+    if c.rng.random() < 0.6:
+        sy = table_y - c.h * c.rng.uniform(0.3, 0.42)
+        s = Sprite(c, (shelf_x - c.w * 0.14, sy - c.h * 0.14, shelf_x + c.w * 0.14, sy + 8),
+                   ss=2)
+        board = look.tone(mix((120, 84, 56), wall, 0.2))
+        s.rect(shelf_x - c.w * 0.12, sy, shelf_x + c.w * 0.12, sy + c.h * 0.012, board)
+        for k in range(int(c.rng.integers(3, 6))):
+            jx = shelf_x - c.w * 0.1 + k * c.w * 0.045
+            jh = c.h * c.rng.uniform(0.05, 0.11)
+            col = look.tone(((90, 130, 110), (200, 170, 120), (150, 80, 60), (230, 226, 214),
+                             (70, 90, 140))[int(c.rng.integers(0, 5))])
+            s.rect(jx - c.w * 0.014, sy - jh, jx + c.w * 0.014, sy, col, radius=c.h * 0.006)
+        s.paste(look.side * 0.3, subject=False)
+    elif dark:
+        lx = shelf_x
+        s = Sprite(c, (lx - c.w * 0.06, 0, lx + c.w * 0.06, c.h * 0.3), ss=2)
+        s.line([(lx, 0), (lx, c.h * 0.2)], (30, 26, 24), max(c.h * 0.003, 1))
+        s.pie(lx, c.h * 0.26, c.w * 0.05, c.h * 0.06, 180, 360, look.tone((60, 56, 50)))
+        s.paste(subject=False)
+        c.glow(lx, c.h * 0.27, c.w * 0.12, c.h * 0.12, (255, 200, 120), 0.6)
     table_top(c, look, table_y)
 
 

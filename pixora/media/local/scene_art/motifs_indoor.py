@@ -164,6 +164,27 @@ def compass(c: Canvas, s: Sprite, look: Look, text: str, x: float, base: float, 
     s.poly([(x - h * 0.05, cy), (x, cy + h * 0.15), (x + h * 0.05, cy)], (40, 40, 46))
 
 
+def beans(c: Canvas, s: Sprite, look: Look, text: str, x: float, base: float, h: float,
+          ) -> None:
+    """A scatter of roasted coffee beans."""
+    for _ in range(16):
+        bx, by = x + c.rng.normal(0, 0.45) * h, base - h * 0.05 + c.rng.normal(0, 0.06) * h
+        s.ellipse(bx, by, h * 0.07, h * 0.045, look.tone((96, 56, 32)))
+        s.line([(bx - h * 0.05, by), (bx + h * 0.05, by)], look.tone((50, 28, 16)), h * 0.012)
+
+
+def plant(c: Canvas, s: Sprite, look: Look, text: str, x: float, base: float, h: float,
+          ) -> None:
+    """A potted plant."""
+    green = look.tone((70, 130, 80))
+    for k in range(7):
+        a = math.radians(200 + k * 140 / 6)
+        s.line([(x, base - h * 0.4), (x + math.cos(a) * h * 0.5, base - h * 0.4
+                                      + math.sin(a) * h * 0.7)], green, h * 0.07)
+    s.poly([(x - h * 0.25, base - h * 0.42), (x + h * 0.25, base - h * 0.42),
+            (x + h * 0.18, base), (x - h * 0.18, base)], look.tone((190, 110, 80)))
+
+
 OBJECTS: tuple[tuple[re.Pattern[str], Callable[[Canvas, Sprite, Look, str, float, float,
                                                       float], None]], ...] = (
     (re.compile(r"coffee|espresso|latte|\bcup\b|\bmug\b|\btea\b|caf[eé]"), cup),
@@ -175,7 +196,11 @@ OBJECTS: tuple[tuple[re.Pattern[str], Callable[[Canvas, Sprite, Look, str, float
     (re.compile(r"\bmap\b|route|manuscript|book|pages|journal|letter|recipe|photo|archiv"),
      papers),
     (re.compile(r"compass"), compass),
+    (re.compile(r"\bbeans?\b|roast"), beans),
+    (re.compile(r"\bplants?\b|herbs"), plant),
 )
+PROPS = (beans, plant, bread, candle, papers)
+"""Things a seed may add beside the named ones in a wide or medium shot."""
 
 
 def table(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
@@ -186,8 +211,11 @@ def table(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: floa
     if not items:
         items = [((cup, bread), (plate, candle), (cup, papers))[int(c.rng.integers(0, 3))]]
         items = list(items[0])
-    close = size > c.h * 0.55
+    close = scene.shot == "close"
     items = items[:1] if close else items[:3]
+    if not close and len(items) < 3:
+        extra = [p for p in PROPS if p not in items]
+        items.append(extra[int(c.rng.integers(0, len(extra)))])
     spots = [x] + [x + d * size * 1.25 for d in ((-1, 1) if c.rng.random() < 0.5
                                                   else (1, -1))]
     s = Sprite(c, (0, 0, c.w, c.h))

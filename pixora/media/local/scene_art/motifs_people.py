@@ -25,6 +25,9 @@ GROUP = re.compile(r"\b(crowd|group|friends|people|team|family|engineers|crew|au
                    r"astronauts|children|commuters|tourists|students|workers|families)\b")
 PAIR = re.compile(r"\b(two|couple|pair|both|together)\b")
 CHILD = re.compile(r"\b(girl|boy|child|kid|daughter|son|toddler)\b")
+ROLE = re.compile(r"\(\s*an?\s+([^)]*)\)")
+"""A character's description in a writer's prompt: "Mia (a young girl with ...)"."""
+ANIMAL = re.compile(r"\b(dog|puppy|cat|kitten|fox|horse|bird|rabbit)\b")
 
 
 def figure(s: Sprite, look: Look, x: float, base: float, h: float, clothes: RGB, skin: RGB,
@@ -107,11 +110,13 @@ def cast(c: Canvas, look: Look, scene: Scene, x: float, base: float, h: float) -
     """The people and animals the prompt names, `h` px tall for an adult, centred on `x`."""
     text = scene.text
     people = "people" in scene.subjects
+    roles = [r for r in ROLE.findall(text) if not ANIMAL.search(r)]
     count = 0
     if people:
-        count = int(c.rng.integers(3, 6)) if GROUP.search(text) else (
-            2 if PAIR.search(text) else 1)
-    child = bool(CHILD.search(text))
+        count = len(roles) or (int(c.rng.integers(3, 6)) if GROUP.search(text) else (
+            2 if PAIR.search(text) else 1))
+    kids = [bool(CHILD.search(r)) for r in roles] if roles else [
+        bool(CHILD.search(text)) and (i == 0 or (count > 2 and i % 2 == 1)) for i in range(count)]
     kind = "fox" if "fox" in text else ("cat" if re.search(r"\b(cat|kitten)", text) else "dog")
     pet = "dog" in scene.subjects
     raised = bool(re.search("arms raised|raised arms|triumph|cheer|celebrat", text))
@@ -123,7 +128,7 @@ def cast(c: Canvas, look: Look, scene: Scene, x: float, base: float, h: float) -
     members: list[tuple[float, float, float, bool]] = []
     for i in range(count):
         offset = (i - (count - 1) / 2) * spacing * c.rng.uniform(0.85, 1.25)
-        small = child and (i == 0 or (count > 2 and i % 2 == 1))
+        small = kids[i] if i < len(kids) else False
         back = count > 2 and i % 2 == 1
         fh = h * (0.62 if small else c.rng.uniform(0.9, 1.04)) * (0.9 if back else 1.0)
         members.append((-h * 0.04 if back else 0.0, x + offset, fh, small))

@@ -353,3 +353,88 @@ def birds(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: floa
                max(w * 0.12, 1.2))
     s.paste()
 
+
+
+def castle(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+    """A castle (keep, two round-roofed towers, crenellated walls, gate, flag) or, for ruins,
+    temples and columns, a row of broken columns under a fragment of lintel."""
+    u = size / 100
+    stone = look.tone((178, 166, 150), 0.15)
+    shade = mix(stone, (20, 20, 30), 0.3)
+    dark = look.tone((40, 36, 40))
+    if re.search("ruin|temple|colonnade|column|pillar|acropolis", scene.text):
+        s = Sprite(c, (x - 80 * u, base - 102 * u, x + 80 * u, base + 2 * u))
+        s.rect(x - 76 * u, base - 6 * u, x + 76 * u, base, shade)
+        heights = c.rng.uniform(0.45, 1.0, 6)
+        heights[1] = heights[2] = 1.0
+        for k, hgt in enumerate(heights):
+            cx = x + (k - 2.5) * 26 * u
+            top = base - 6 * u - 80 * u * hgt
+            s.rect(cx - 7 * u, top, cx + 7 * u, base - 6 * u, stone)
+            s.rect(cx - look.side * 7 * u, top, cx - look.side * 3 * u, base - 6 * u, shade)
+            s.rect(cx - 10 * u, top - 4 * u, cx + 10 * u, top, stone)
+        s.rect(x - 52 * u, base - 98 * u, x + 4 * u, base - 90 * u, stone)
+        s.rect(x + 40 * u, base - 12 * u, x + 60 * u, base - 6 * u, shade)
+        s.paste(look.side * 0.4)
+        return
+    s = Sprite(c, (x - 70 * u, base - 104 * u, x + 70 * u, base + 2 * u))
+    roof = look.tone((70, 80, 130), 0.1)
+    s.rect(x - 50 * u, base - 40 * u, x + 50 * u, base, stone)
+    for k in range(9):
+        bx = x - 50 * u + k * 12.5 * u
+        s.rect(bx, base - 46 * u, bx + 6 * u, base - 40 * u, stone)
+    s.rect(x - 18 * u, base - 72 * u, x + 18 * u, base - 40 * u, stone)
+    for k in range(4):
+        bx = x - 18 * u + k * 10 * u
+        s.rect(bx, base - 78 * u, bx + 6 * u, base - 72 * u, stone)
+    for sx in (-1, 1):
+        tx = x + sx * 50 * u
+        s.rect(tx - 10 * u, base - 66 * u, tx + 10 * u, base, stone)
+        s.rect(tx - look.side * 10 * u, base - 66 * u, tx - look.side * 4 * u, base, shade)
+        s.poly([(tx - 13 * u, base - 66 * u), (tx + 13 * u, base - 66 * u),
+                (tx, base - 92 * u)], roof)
+        s.rect(tx - 1.5 * u, base - 50 * u, tx + 1.5 * u, base - 42 * u, dark)
+    s.line([(x, base - 78 * u), (x, base - 100 * u)], dark, 1 * u)
+    s.poly([(x, base - 100 * u), (x + look.side * 12 * u, base - 96 * u), (x, base - 92 * u)],
+           look.tone((200, 50, 50)))
+    s.rect(x - 9 * u, base - 24 * u, x + 9 * u, base, dark)
+    s.pie(x, base - 24 * u, 9 * u, 9 * u, 180, 360, dark)
+    for wx in (-8, 8):
+        s.rect(x + wx * u - 1.5 * u, base - 62 * u, x + wx * u + 1.5 * u, base - 52 * u, dark)
+    s.paste(look.side * 0.4)
+    c.shadow(x, base, 60 * u, 4 * u)
+
+
+def market(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+    """A market stall: a striped awning on poles over a counter of crates piled with produce
+    (or sacks of coffee beans when the prompt names coffee)."""
+    u = size / 100
+    wood = look.tone((150, 104, 64), 0.1)
+    stripe = look.tone(PAINT[int(c.rng.integers(0, 3)) * 2 % 6], 0.1)
+    cream = look.tone((244, 236, 220), 0.1)
+    s = Sprite(c, (x - 84 * u, base - 102 * u, x + 84 * u, base + 2 * u))
+    for px in (-74, 74):
+        s.rect(x + (px - 2) * u, base - 92 * u, x + (px + 2) * u, base, wood)
+    for k in range(8):
+        col = stripe if k % 2 == 0 else cream
+        x0 = x - 80 * u + k * 20 * u
+        s.poly([(x0, base - 96 * u), (x0 + 20 * u, base - 96 * u), (x0 + 20 * u, base - 80 * u),
+                (x0, base - 80 * u)], col)
+        s.pie(x0 + 10 * u, base - 80 * u, 10 * u, 6 * u, 0, 180, col)
+    s.rect(x - 70 * u, base - 36 * u, x + 70 * u, base, wood)
+    s.rect(x - 70 * u, base - 38 * u, x + 70 * u, base - 34 * u, mix(wood, (0, 0, 0), 0.25))
+    coffee = "coffee" in scene.text or "bean" in scene.text
+    goods = ((110, 66, 40), (80, 48, 30)) if coffee else (
+        (220, 60, 50), (240, 160, 40), (110, 170, 60), (250, 210, 70), (150, 60, 120))
+    for k in range(6):
+        cx = x - 58 * u + k * 23 * u
+        if coffee:
+            s.rect(cx - 10 * u, base - 56 * u, cx + 10 * u, base - 36 * u,
+                   look.tone((200, 176, 130)), radius=5 * u)
+            s.ellipse(cx, base - 56 * u, 9 * u, 3 * u, look.tone(goods[k % 2]))
+        else:
+            for j in range(7):
+                s.ellipse(cx + (j % 4 - 1.5) * 4.5 * u, base - 40 * u - (j // 4) * 5 * u,
+                          3.2 * u, 3.2 * u, look.tone(goods[k % len(goods)]))
+    s.paste(look.side * 0.35)
+    c.shadow(x, base, 80 * u, 4 * u)

@@ -63,6 +63,7 @@ MOTIF_WORDS: dict[str, re.Pattern[str]] = {
     "lunar": _words("lunar", "surface of the moon", "moon's surface", "on the moon", "crater"),
     "clouds": _words("above (?:a layer of |the )?clouds", "sea of clouds", "layer of clouds",
                      "cloud layer"),
+    "galaxy": _words("galax", "milky way", "spiral", "nebula"),
     "planets": _words("planet", "galaxy", "cosmos", "saturn", "jupiter", "nebula", "astronaut",
                       "space", "orbit", "earth rising", "earthrise"),
 }
@@ -89,19 +90,22 @@ SUBJECT_WORDS: dict[str, re.Pattern[str]] = {
     "train": _words("train", "railway", "tram", "subway", "locomotive", "viaduct"),
     "plane": _words("airliner", "airplane", "aeroplane", "aircraft", "plane\\b", "jet\\b",
                     "flight"),
-    "car": _words("cars?\\b", "vehicle", "truck", "taxi", "traffic", "road", "highway",
-                  "headlight", "driving", "motorway", "interchange", "light trails", "ev\\b",
-                  "charging"),
+    "car": _words("cars?\\b", "vehicle", "truck", "taxi", "traffic", "headlight", "driving",
+                  "interchange", "light trails", "ev\\b", "charging", "dashboard"),
     "music": _words("jazz", "saxophone", "sax\\b", "piano", "trumpet", "music", "band\\b",
                     "concert", "guitar", "orchestra", "violin", "melod", "swing", "blues",
                     "stage", "nightclub"),
+    "market": _words("market", "stall", "produce", "vendor", "bazaar"),
     "table": _words("kitchen", "table", "bread", "loaf", "dough", "flour", "food", "meal",
                     "served dish", "plate", "cup\\b", "coffee", "espresso", "latte", "tea\\b",
-                    "mug", "breakfast", "pan\\b", "chef", "counter", "bakery", "cafe", "café",
+                    "mug", "breakfast", "pan\\b", "chef", "counter", "bakery", "caf[eé]\\b",
                     "restaurant", "desk", "manuscript", "map\\b", "book", "photographs",
                     "letter", "compass", "recipe", "cooking", "vegetables", "beans"),
-    "gallery": _words("museum", "gallery", "exhibit", "artifact", "artefact", "painting"),
+    "gallery": _words("museum", "gallery", "exhibit", "artifact", "artefact", "painting",
+                      "statue", "sculpture"),
     "house": _words("home\\b", "house", "cottage", "cabin", "farmhouse", "village", "barn"),
+    "castle": _words("castle", "fortress", "palace", "citadel", "ruins?\\b", "temple",
+                     "colonnade", "columns", "pillars", "acropolis", "monument"),
     "buildings": _words("building", "high-rise", "skyscraper", "storefront", "shop", "street",
                         "downtown", "apartment", "facade", "office", "pavement"),
     "astronaut": _words("astronaut", "cosmonaut", "spacewalk", "space ?suit"),
@@ -111,11 +115,11 @@ SUBJECT_WORDS: dict[str, re.Pattern[str]] = {
     "forest": _words("forest", "trees?\\b", "woods\\b", "woodland", "canopy", "grove", "pines?\\b",
                      "fern", "leaves", "foliage", "jungle", "orchard", "autumn", "oak"),
     "people": _words("people", "person", "man\\b", "woman", "men\\b", "women", "crowd",
-                     "friends", "family", "hiker", "travell?er", "geologist", "engineer",
+                     "friends", "family(?! home)", "hiker", "travell?er", "geologist", "engineer",
                      "scientist", "worker", "farmer", "child", "children", "girl", "boy",
                      "kids?\\b", "couple", "student", "runner", "dancer", "commuter",
                      "pedestrian", "tourist", "explorer", "team", "musician", "crew",
-                     "astronauts", "audience"),
+                     "photographer", "shoppers", "astronauts", "audience"),
     "dog": _words("dogs?\\b", "pupp", "pup\\b", "fox", "cat\\b", "kitten"),
     "birds": _words("birds?\\b", "seabird", "gulls?\\b", "flock", "eagle", "swallow", "geese"),
 }
@@ -128,6 +132,12 @@ COMPANIONS = frozenset({"birds", "fish", "bees", "astronaut", "flowers", "forest
 """Subjects that may join another hero outdoors as small secondary elements."""
 
 SPACE_HEROES = ("rocket", "astronaut", "station", "planets")
+FALLBACK_LAND: dict[str, tuple[str, ...]] = {
+    "boat": ("sea",), "lighthouse": ("sea",), "birds": ("sea", "hills", "mountains"),
+    "rocket": ("desert", "hills", "mountains"), "rover": ("desert",), "plane": ("clouds",),
+    "car": ("hills", "mountains", "desert"),
+}
+"""Landscapes for a hero when the prompt names none (default: hills or mountains)."""
 INDOOR_FALLBACK = ("table", "music", "gallery")
 
 SHOT_WORDS: dict[str, re.Pattern[str]] = {
@@ -249,8 +259,8 @@ def read_scene(prompt: str, mood: str, lighting: str = "", seed: int = 0) -> Sce
     elif setting == "space" or (subjects[:1] == ["astronaut"] and not named
                                 and not motifs - {"planets"}):
         setting = light = "space"
-        motifs = {"planets"} | (motifs & {"lunar"})
-        if not subjects and "lunar" not in motifs:
+        motifs = {"planets"} | (motifs & {"lunar", "galaxy"})
+        if not subjects and not motifs & {"lunar", "galaxy"}:
             hero = SPACE_HEROES[seed % len(SPACE_HEROES)]
             subjects = [] if hero == "planets" else [hero]
     elif setting == "underwater":
@@ -258,9 +268,12 @@ def read_scene(prompt: str, mood: str, lighting: str = "", seed: int = 0) -> Sce
         if not subjects:
             subjects = ["coral", "fish"]
     else:
-        motifs -= {"planets", "lunar"}
-        if not motifs & {"mountains", "hills", "city", "sea", "desert", "cliff"}:
-            fallback = ("hills", "mountains", "sea")[seed % 3]
+        motifs -= {"planets", "lunar", "galaxy"}
+        if not motifs & {"mountains", "hills", "city", "sea", "desert", "cliff", "clouds"}:
+            hero = subjects[0] if subjects else ""
+            choices = FALLBACK_LAND.get(hero, ("hills", "mountains") if hero else (
+                "hills", "mountains", "sea"))
+            fallback = choices[seed % len(choices)]
             motifs |= {fallback, "mountains"} if fallback == "hills" else {fallback}
         if not subjects and not _found(MOTIF_WORDS, f"{seen} {theme}"):
             subjects = ["abstract"]
