@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from pixora.agents.writing import BreakdownRequest, write_breakdown
 from pixora.context.models import FRAME_SIZES, VoiceSpec
 from pixora.media.ffmpeg import probe
 from pixora.media.local import (
@@ -19,7 +20,8 @@ from pixora.media.local import (
     SynthMusic,
     generate_character_portrait,
 )
-from pixora.media.local.image import read_scene
+from pixora.media.local.image import compose as compose_frame
+from pixora.media.local.image import read_scene, render_scene
 from pixora.media.local.music import RATE, arrange, plan
 from pixora.media.protocols import MOTIONS, ImageRequest, MotionRequest, MusicRequest, SpeechRequest
 
@@ -104,6 +106,109 @@ async def test_character_references_are_composited(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         await gen.generate_image(
             ImageRequest("sea", 64, 64, references=(tmp_path / "nope.png",)), plain)
+
+
+def frame(prompt: str, w: int = 480, h: int = 270, **kw: object) -> np.ndarray:
+    return np.asarray(render_scene(ImageRequest(prompt, w, h, **kw)).convert("L"), np.float32)
+
+
+def test_prompt_nouns_pick_foreground_subjects_and_shot() -> None:
+    cases = {
+        "Low-angle shot of a rocket tested by engineers in the desert at golden hour":
+            ("rocket", "low", "sunset"),
+        "Close-up of a rover crossing rust-red Martian dunes": ("rover", "close", "mars"),
+        "Wide shot of a lighthouse on a rocky cliff with waves": ("lighthouse", "wide", None),
+        "Medium shot of a diver over a coral reef": ("diver", "medium", "underwater"),
+        "Aerial shot of a forest path in autumn": ("forest", "aerial", None),
+        "a kitchen table with fresh bread": ("table", "", "interior"),
+        "Close-up of a saxophone in a smoky jazz club": ("music", "close", "interior"),
+    }
+    for prompt, (hero, shot, setting) in cases.items():
+        scene = read_scene(prompt, "calm", "golden_hour")
+        assert (scene.subjects[0], scene.shot) == (hero, shot), prompt
+        assert setting is None or scene.setting == setting, prompt
+    assert "people" in read_scene(next(iter(cases)), "calm").subjects
+    crew = read_scene("astronauts and engineers testing rockets in the desert", "calm")
+    assert set(crew.subjects[:2]) == {"people", "rocket"} and crew.setting != "space"
+    assert read_scene("Aerial shot of a forest path in autumn", "calm").season == "autumn"
+    mia = read_scene("Mia (a young girl with blond hair) and Rex (a scruffy cream dog) near a "
+                     "cozy family home. Theme: a girl and her dog.", "calm")
+    assert mia.subjects[:3] == ("people", "dog", "house")
+    themed = read_scene("Wide shot of a quiet, reflective image evoking lighthouses. Theme: "
+                        "lighthouses. Cinematic film still, shallow depth of field.", "calm")
+    assert themed.subjects[0] == "lighthouse"
+    assert read_scene("a quiet moment", "calm").subjects == ("abstract",)
+
+
+def test_different_subjects_give_different_frames() -> None:
+    rocket = frame("a rocket launch at dawn", seed=3)
+    lighthouse = frame("a lighthouse on a cliff at dawn", seed=3)
+    assert np.abs(rocket - lighthouse).mean() > 12
+
+
+def test_launch_words_light_an_exhaust_plume() -> None:
+    standing = np.asarray(render_scene(ImageRequest(
+        "Medium shot of a rocket on the pad at night", 480, 270, seed=2)), np.float32)
+    launch = np.asarray(render_scene(ImageRequest(
+        "Medium shot of a rocket launch at night", 480, 270, seed=2)), np.float32)
+
+    def warm(px: np.ndarray) -> float:
+        return float(((px[..., 0] > 200) & (px[..., 2] < 150)).mean())
+
+    assert warm(launch) > warm(standing) + 0.005
+
+
+def test_six_scenes_of_one_breakdown_are_pairwise_distinct() -> None:
+    bd = write_breakdown(BreakdownRequest("Create a 30-second video about space exploration"))
+    assert len(bd.scenes) >= 5
+    frames, readings = [], set()
+    for i, sc in enumerate(bd.scenes):
+        frames.append(frame(sc.visual_prompt, 320, 180, style=bd.style, mood=sc.mood,
+                            lighting=sc.lighting, seed=i))
+        scene = read_scene(sc.visual_prompt, sc.mood, sc.lighting, i)
+        readings.add((scene.subjects, scene.shot, frozenset(scene.motifs)))
+    for a in range(len(frames)):
+        for b in range(a + 1, len(frames)):
+            assert np.abs(frames[a] - frames[b]).mean() > 10, (a, b)
+    assert len(readings) >= len(frames) - 1
+
+
+@pytest.mark.parametrize("subject", ["rocket on the launch pad", "volcano", "sailboat on the sea"])
+def test_close_up_fills_more_of_the_frame_than_a_wide_shot(subject: str) -> None:
+    for seed in range(2):
+        wide, _ = compose_frame(ImageRequest(f"Wide shot of a {subject}", 480, 270, seed=seed))
+        close, _ = compose_frame(ImageRequest(f"Close-up of a {subject}", 480, 270, seed=seed))
+        assert close.subject.mean() > 4 * wide.subject.mean() > 0
+
+
+def test_low_angle_drops_the_horizon_below_a_wide_shot() -> None:
+    for seed in range(3):
+        wide = frame("Wide shot of mountains at dawn", seed=seed)
+        low = frame("Low-angle shot of mountains at dawn", seed=seed)
+        sky_rows = (wide.mean(axis=1) > wide.mean()).sum(), (low.mean(axis=1) > low.mean()).sum()
+        assert sky_rows[1] > sky_rows[0]
+
+
+def test_seeds_vary_composition_within_one_prompt() -> None:
+    prompt = "Medium shot of a lighthouse on a rocky cliff at sunset"
+    frames = [frame(prompt, seed=s) for s in range(4)]
+    masks = [compose_frame(ImageRequest(prompt, 480, 270, seed=s))[0].subject > 0.5
+             for s in range(4)]
+    centres = {int(np.nonzero(m.any(axis=0))[0].mean() // 40) for m in masks}
+    assert len(centres) >= 2  # the lighthouse moves between thirds
+    assert min(np.abs(frames[a] - frames[b]).mean() for a in range(4) for b in range(a)) > 3
+    abstract = [frame("a quiet moment", seed=s) for s in range(3)]
+    assert min(np.abs(abstract[a] - abstract[b]).mean() for a in range(3) for b in range(a)) > 3
+
+
+async def test_character_portrait_prompt_renders_a_portrait(tmp_path: Path) -> None:
+    out = tmp_path / "mia.png"
+    req = ImageRequest("character portrait of Mia, the hero. long red hair, green jacket",
+                       384, 384, title="Mia")
+    await LocalImageGenerator().generate_image(req, out)
+    px = np.asarray(Image.open(out).convert("RGB"), np.int32).reshape(-1, 3)
+    red = (px[:, 0] > 150) & (px[:, 1] < 80) & (px[:, 2] < 90)
+    assert red.mean() > 0.02
 
 
 # ---- motion ---------------------------------------------------------------------------------

@@ -45,13 +45,6 @@ def rocket(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: flo
     white, accent, dark = look.tone(WHITE, 0.1), look.tone(ACCENT, 0.1), look.tone(DARK)
     if launch:
         fy = bottom + 5 * u
-        c.glow(x, fy + 20 * u, 22 * u, 34 * u, (255, 170, 80), 0.9)
-        c.glow(x, base, 70 * u, 18 * u, (255, 150, 70), 0.5)
-        flame = Sprite(c, (x - 12 * u, fy - 2 * u, x + 12 * u, fy + 60 * u))
-        flame.poly([(x - 7 * u, fy), (x + 7 * u, fy), (x + 2 * u, fy + 58 * u),
-                    (x - 2 * u, fy + 58 * u)], (255, 150, 60))
-        flame.poly([(x - 4.5 * u, fy), (x + 4.5 * u, fy), (x, fy + 40 * u)], (255, 236, 170))
-        flame.paste(subject=True)
         smoke = look.tone((226, 222, 218), 0.2)
         for i in range(26):
             t = i / 25
@@ -61,6 +54,13 @@ def rocket(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: flo
             c.disc(sx, sy, r, mix(smoke, (255, 190, 140), 0.35 * (1 - abs(t - 0.5) * 2)))
             c.disc(sx - look.side * r * 0.25, sy - r * 0.2, r * 0.75,
                    mix(smoke, (255, 255, 255), 0.25))
+        flame = Sprite(c, (x - 12 * u, fy - 2 * u, x + 12 * u, fy + 40 * u))
+        flame.poly([(x - 7 * u, fy), (x + 7 * u, fy), (x + 2.5 * u, fy + 38 * u),
+                    (x - 2.5 * u, fy + 38 * u)], (255, 150, 60))
+        flame.poly([(x - 4.5 * u, fy), (x + 4.5 * u, fy), (x, fy + 26 * u)], (255, 236, 170))
+        flame.paste()
+        c.glow(x, fy + 16 * u, 20 * u, 28 * u, (255, 170, 80), 0.8)
+        c.glow(x, base - 6 * u, 60 * u, 16 * u, (255, 150, 70), 0.45)
     else:
         tower = Sprite(c, (x + 9 * u, top - 4 * u, x + 34 * u, base + 2 * u), ss=2)
         steel = look.tone(mix(STEEL, DARK, 0.4))
