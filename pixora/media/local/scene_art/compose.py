@@ -163,8 +163,8 @@ def place(c: Canvas, scene: Scene, hero: str, shot: str, horizon: float,
     elif hero in CAST_SUBJECTS and shot == "close":
         base = c.h + size * 0.3
     elif hero in INDOOR_SUBJECTS:
-        base = horizon + (c.h - horizon) * (0.3 if hero == "music" else 0.5)
-        scale = {"music": 1.0, "gallery": 0.9}.get(hero, 0.5)
+        base = horizon + (c.h - horizon) * 0.5
+        scale = {"music": 0.85, "gallery": 0.9}.get(hero, 0.5)
         size = c.h * {"close": 0.75, "low": 0.6, "medium": 0.5}.get(shot, 0.36) * scale
         if hero in ASPECT:
             size = min(size, f.fit * c.w / ASPECT[hero])

@@ -295,7 +295,7 @@ def music(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: floa
         size * 0.25 + (c.yy / c.h) * size * 0.35), 0, 1)
     c.add(spot * 0.16 * np.clip(base - c.yy, 0, 1), (255, 230, 190))
     s = Sprite(c, (0, 0, c.w, c.h))
-    close = size > c.h * 0.6
+    close = scene.shot == "close"
     draw = {"sax": saxophone, "piano": piano, "guitar": guitar}
     if not close and len(found) > 1:
         draw[found[1]](s, look, x - look.side * size * 0.9, base - size * 0.1, size * 0.75)

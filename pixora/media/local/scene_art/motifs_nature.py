@@ -142,8 +142,14 @@ def forest(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: flo
                  season, kind, c.rng, haze=depth * 0.7)
     if re.search("path|trail", scene.text):
         ground = look.tone((176, 146, 104))
-        s.poly([(x - size * 0.02, base - size * 0.12), (x + size * 0.02, base - size * 0.12),
-                (x + size * 0.6, c.h), (x - size * 0.3, c.h)], ground)
+        top, bend = base - size * 0.12, c.rng.choice([-1.0, 1.0]) * size * 0.35
+        rows = np.linspace(0, 1, 12)
+        centre = [x + bend * math.sin(t * math.pi * 0.9) * t for t in rows]
+        ys = [top + (c.h + 2 - top) * t for t in rows]
+        half = [size * (0.02 + 0.5 * t * t) for t in rows]
+        s.poly([(cx - hw, y) for cx, hw, y in zip(centre, half, ys, strict=True)]
+               + [(cx + hw, y) for cx, hw, y in reversed(list(zip(centre, half, ys, strict=True)))],
+               ground)
     s.paste(look.side * 0.35)
     if season == "autumn":
         for _ in range(40):
@@ -185,7 +191,7 @@ def flowers(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: fl
     the flowers are the close-up hero."""
     s = Sprite(c, (0, min(base, look.horizon) - size * 1.2, c.w, c.h), ss=2)
     colours = PETALS[int(c.rng.integers(0, len(PETALS))):] + PETALS
-    if size > c.h * 0.6:
+    if scene.shot == "close" and scene.subjects[0] == "flowers":
         for i, dx in enumerate((0.0, -0.45, 0.5)):
             flower(s, look, x + dx * size, base + (i > 0) * size * 0.1, size * (1 - 0.3 * (i > 0)),
                    colours[i], c.rng)
@@ -225,7 +231,7 @@ def bees(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float
             s.ellipse(hx, base - size * (0.06 + 0.09 * k), w, size * 0.07,
                       mix(straw, (0, 0, 0), 0.12 * (k % 2)))
         s.ellipse(hx, base - size * 0.05, size * 0.06, size * 0.04, look.tone((40, 30, 20)))
-    if size > c.h * 0.6 and scene.subjects[0] == "bees":
+    if scene.shot == "close" and scene.subjects[0] == "bees":
         bee(s, look, x, base - size * 0.55, size * 0.3, -look.side)
     else:
         for _ in range(int(c.rng.integers(4, 8))):
@@ -297,7 +303,7 @@ def fish(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float
     s = Sprite(c, (0, 0, c.w, c.h), ss=2)
     facing = -look.side
     cy = base - size * 0.5
-    if size > c.h * 0.6 and scene.subjects[0] == "fish":
+    if scene.shot == "close" and scene.subjects[0] == "fish":
         _fish(s, look, x, cy, size * 0.45, facing, PETALS[int(c.rng.integers(0, 6))])
     else:
         for _ in range(int(c.rng.integers(14, 26))):
