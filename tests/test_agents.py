@@ -135,6 +135,7 @@ async def test_offline_conversation_creates_then_edits_one_scene(studio: Studio)
     assert changed == ["scene_2/motion"]
     completion = [e for e in await _events(studio, tid) if e.type == "completion"][-1]
     assert completion.data["version"] == 2 and completion.data["reused_pieces"] > 0
+    assert completion.data["notes"] == []  # local providers have nothing to warn about
 
 
 async def test_bad_input_gets_clear_answers_and_task_stays_usable(studio: Studio):

@@ -39,6 +39,8 @@ class MediaFile:
     height: int | None = None
     cost_usd: float = 0.0
     note: str = ""
+    """A message the user should see about this file (e.g. a cloud provider failed and the local
+    one stood in); empty in the normal case. The pipeline shows every non-empty note."""
 
 
 @dataclass(frozen=True)

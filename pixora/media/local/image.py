@@ -80,10 +80,7 @@ class LocalImageGenerator:
             render_scene(req).save(out, format="PNG", compress_level=1)
 
         await asyncio.to_thread(work)
-        scene = read_scene(req.prompt, req.mood, req.lighting, req.seed)
-        subjects = "+".join(scene.subjects) or "landscape"
-        return MediaFile(out, self.name, width=req.width, height=req.height,
-                         note=f"setting={scene.setting} subjects={subjects}")
+        return MediaFile(out, self.name, width=req.width, height=req.height)
 
 
 async def generate_character_portrait(name: str, description: str, out: Path,

@@ -185,4 +185,4 @@ class KenBurnsAnimator:
         plan_move(req.motion)
         frames = await asyncio.to_thread(render_clip, req, out)
         return MediaFile(out, self.name, duration_s=frames / req.fps, width=req.width,
-                         height=req.height, note=f"ken_burns:{req.motion}")
+                         height=req.height)

@@ -461,13 +461,5 @@ class SynthMusic:
         if req.duration_s <= 0:
             raise ValueError(f"music duration must be positive, got {req.duration_s}")
 
-        def work() -> str:
-            mood = resolve_mood(req.mood)
-            a = arrange(mood, req.genre)
-            p = plan(req, a)
-            write_wav(render(req), out)
-            return f"{mood} {p.tempo_bpm:.1f} bpm {MOOD_MATRIX[mood].key}"
-
-        note = await asyncio.to_thread(work)
-        return MediaFile(out, self.name, duration_s=round(req.duration_s * RATE) / RATE,
-                         note=note)
+        await asyncio.to_thread(lambda: write_wav(render(req), out))
+        return MediaFile(out, self.name, duration_s=round(req.duration_s * RATE) / RATE)

@@ -132,4 +132,4 @@ class PiperSpeech:
             return len(seg.raw_data) / 2 / rate
 
         duration = await asyncio.to_thread(work)
-        return MediaFile(out, self.name, duration_s=duration, note="piper:en_US-joe-medium")
+        return MediaFile(out, self.name, duration_s=duration)
