@@ -2,7 +2,7 @@
 
 A writer's prompt reads "<shot> of <what is seen>. Theme: <subject>. <style words>". The part
 before "Theme:" decides what is drawn; the theme is read only when that part names nothing
-drawable ("a bold symbolic image representing space exploration"). Style words after the
+drawable ("a quiet moment at dawn" names nothing, so the theme decides). Style words after the
 theme ("shallow depth of field", "warm golden hour light") never pick motifs; lighting comes
 from the request's `lighting` field and the mood.
 """
