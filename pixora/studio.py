@@ -20,7 +20,7 @@ from pixora.agents.tracing import install_tracing
 from pixora.config import Settings
 from pixora.context.models import Stage, TaskContext
 from pixora.context.store import TaskNotFound
-from pixora.pipeline.jobs import Jobs
+from pixora.pipeline.jobs import Generate, Jobs, generate
 from pixora.services import Services
 from pixora.tools import TOOLS
 
@@ -45,20 +45,22 @@ class Studio:
     """Open with `await Studio.open(settings)`; close with `await studio.close()`."""
 
     def __init__(self, svc: Services, model_label: str, conversation: Conversation,
-                 writer: Any) -> None:
+                 writer: Any, generate: Generate = generate) -> None:
         self.svc = svc
         self.settings = svc.settings
         self.store = svc.store
         self.events = svc.events
         self.storage = svc.storage
-        self.jobs = Jobs(svc)
+        self.jobs = Jobs(svc, generate)
         self.model_label = model_label
         self.conversation = conversation
         self._writer = writer
 
     @classmethod
-    async def open(cls, settings: Settings, *, model: str | None = None) -> Studio:
+    async def open(cls, settings: Settings, *, model: str | None = None,
+                   generate: Generate = generate) -> Studio:
         """Connect services, build the agents from agents.yaml, and install tracing.
+        `generate` is what a generation run does (the pipeline by default).
 
         Raises:
             ConfigError: the model setting is unusable.
@@ -73,7 +75,7 @@ class Studio:
         svc = Services.open(settings)
         run_config = RunConfig(workflow_name="pixora", tracing_disabled=False)
         return cls(svc, choice.label, Conversation(agents, roster.start, run_config),
-                   breakdown_writer(choice, settings))
+                   breakdown_writer(choice, settings), generate)
 
     async def close(self) -> None:
         """Stop running generations (each task is marked resumable) and disconnect."""

@@ -5,8 +5,8 @@ Isolation: the run gets its own data directory (`OUT/data`: task files, media, t
 embedded Redis there too unless `REDIS_URL` is set, in which case tasks are simply new ids).
 
 Approval without `--render`: no media is made. `generate_video_tool` still runs and starts its
-job (the trajectory shows it returning `started`), but the eval Studio's `Jobs.start` cancels
-the job before its first step, and after the step that started it the runner cancels the task
+job (the trajectory shows it returning `started`), but the eval Studio's `Jobs` runs no
+pipeline (`SkippedGenerations`), and after the step that started it the runner cancels the task
 as a user's cancel would (`Jobs.cancel`: stage `cancelled`, approval withdrawn) and notes
 `eval:generation_skipped` in the trajectory. `wait_generation` steps are skipped. With
 `--render` generation runs to the end and `wait_generation` waits for it.
@@ -37,7 +37,8 @@ from pixora.evals.results import CaseResult, RunResult, aggregate
 from pixora.evals.suite import Case, Step, Suite
 from pixora.evals.trajectory import Item, build
 from pixora.evals.usage import UsageMeter, case_scope
-from pixora.pipeline.jobs import Jobs
+from pixora.pipeline.jobs import generate
+from pixora.services import Services
 from pixora.studio import Studio, StudioError
 
 USER = "eval"
@@ -63,7 +64,9 @@ class CaseRunner:
     """Runs one case on a Studio and scores it."""
 
     def __init__(self, studio: Studio, meter: UsageMeter, options: RunOptions,
-                 suite: Suite, judge: Agent[None] | None) -> None:
+                 suite: Suite, judge: Agent[None] | None,
+                 skipped: SkippedGenerations | None) -> None:
+        self.skipped = skipped
         self.studio = studio
         self.meter = meter
         self.options = options
@@ -88,13 +91,11 @@ class CaseRunner:
         for n, step in enumerate(case.steps):
             before = await studio.events.last_id(tid)
             marks.append((before, n, f"step:{step.kind}"))
-            job = studio.jobs.running.get(tid)
             try:
                 await self._step(tid, step)
             except StudioError as err:
                 run.refusals[n] = err.code
-            started = studio.jobs.running.get(tid) not in (None, job)
-            if started and not self.options.render:
+            if self.skipped is not None and self.skipped.take(tid):
                 marks.append((await studio.events.last_id(tid), n, "eval:generation_skipped"))
                 await studio.jobs.cancel(tid)
             task = await studio.store.load(tid)
@@ -161,16 +162,22 @@ def _label(item: Item) -> str:
     return f"{item.step + 1}|{item.token}"
 
 
-def _stop_jobs_at_start(jobs: Jobs) -> None:
-    """Make `jobs` cancel every generation run before its first step (runs without --render)."""
-    start = jobs.start
+class SkippedGenerations:
+    """A `Jobs` generate function that makes nothing and remembers which tasks asked
+    (runs without --render)."""
 
-    def start_stopped(task_id: str) -> asyncio.Task[VideoVersion | None]:
-        job = start(task_id)
-        job.cancel()
-        return job
+    def __init__(self) -> None:
+        self.tasks: set[str] = set()
 
-    jobs.start = start_stopped  # type: ignore[method-assign]
+    async def __call__(self, svc: Services, task_id: str) -> VideoVersion | None:
+        self.tasks.add(task_id)
+        return None
+
+    def take(self, task_id: str) -> bool:
+        """Whether `task_id` asked for a generation since the last call."""
+        asked = task_id in self.tasks
+        self.tasks.discard(task_id)
+        return asked
 
 
 def _judge(settings: Settings, model: str | None) -> Agent[None] | None:
@@ -195,11 +202,10 @@ async def run_suite(suite: Suite, suite_path: Path, settings: Settings,
     options.out.mkdir(parents=True, exist_ok=True)
     settings = settings.model_copy(update={"data_dir": (options.out / "data").resolve()})
     began, started = time.time(), time.monotonic()
-    studio = await Studio.open(settings, model=options.model)
+    skipped = None if options.render else SkippedGenerations()
+    studio = await Studio.open(settings, model=options.model, generate=skipped or generate)
     meter = UsageMeter.install()
-    if not options.render:
-        _stop_jobs_at_start(studio.jobs)
-    runner = CaseRunner(studio, meter, options, suite, _judge(settings, options.model))
+    runner = CaseRunner(studio, meter, options, suite, _judge(settings, options.model), skipped)
     limit = asyncio.Semaphore(max(1, options.jobs))
 
     async def one(case: Case) -> CaseResult:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from pixora.context.models import Stage, TaskContext, VideoVersion
 from pixora.pipeline.generate import GenerationCancelled, Generator
@@ -11,12 +12,22 @@ from pixora.services import Services
 
 log = logging.getLogger(__name__)
 
+Generate = Callable[[Services, str], Awaitable[VideoVersion | None]]
+"""One generation run of a task: `(services, task_id) -> the new video version`."""
+
+
+async def generate(svc: Services, task_id: str) -> VideoVersion:
+    """The pipeline's generation run (see `Generator.run`)."""
+    return await Generator(svc, task_id).run()
+
 
 class Jobs:
-    """Starts, tracks and cancels generation runs as asyncio tasks."""
+    """Starts, tracks and cancels generation runs as asyncio tasks. `generate` is the run
+    itself (the pipeline by default)."""
 
-    def __init__(self, svc: Services) -> None:
+    def __init__(self, svc: Services, generate: Generate = generate) -> None:
         self.svc = svc
+        self.generate = generate
         self.running: dict[str, asyncio.Task[VideoVersion | None]] = {}
 
     def is_running(self, task_id: str) -> bool:
@@ -33,7 +44,7 @@ class Jobs:
 
     async def _run(self, task_id: str) -> VideoVersion | None:
         try:
-            return await Generator(self.svc, task_id).run()
+            return await self.generate(self.svc, task_id)
         except (GenerationCancelled, asyncio.CancelledError):
             await self._stopped(task_id)
             return None
