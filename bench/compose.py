@@ -45,8 +45,8 @@ from pixora.media import timeline  # noqa: E402
 from pixora.media.compose import Composer, MusicInput, SceneInput  # noqa: E402
 from pixora.media.encoding import encoder_args  # noqa: E402
 from pixora.media.ffmpeg import FFMPEG, probe  # noqa: E402
-from pixora.media.local.motion import KenBurnsAnimator  # noqa: E402
 from pixora.media.protocols import MotionRequest  # noqa: E402
+from pixora.offline.media.motion import KenBurnsAnimator  # noqa: E402
 
 WORK = ROOT / "bench" / ".work"
 SIZE = (1280, 720)

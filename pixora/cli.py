@@ -14,10 +14,12 @@ from pathlib import Path
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
 from pixora.config import ConfigError, Settings, load_settings
 from pixora.context.models import Breakdown, TaskContext
 from pixora.evals.cli import add_eval_parser, run_eval_command
+from pixora.providers import MODELS, describe_providers
 from pixora.services import Services
 from pixora.terminal import EventPrinter
 
@@ -248,8 +250,6 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "eval":
             return run_eval_command(settings, args, console)
         elif args.command == "providers":
-            from pixora.media.registry import print_providers
-
             print_providers(settings, console)
     except (CliError, ConfigError) as err:
         console.print(f"[red]error:[/] {err}", highlight=False, soft_wrap=True)
@@ -257,6 +257,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def print_providers(settings: Settings, console: Console) -> None:
+    """Print the provider table (`pixora providers`): capability, provider, model, reason."""
+    table = Table(title="Media providers")
+    for column in ("capability", "provider", "model", "why"):
+        table.add_column(column)
+    for info in describe_providers(settings):
+        model = MODELS.get((info.capability, info.provider), "")
+        table.add_row(info.capability, info.provider, escape(model), escape(info.reason))
+    console.print(table)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(None, validation_alias=_alias("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(None, validation_alias=_alias("OPENAI_BASE_URL"))
     openai_model: str = Field("gpt-4.1", description="Text model for the agents.")
+    roster: Path | None = Field(
+        None, description="A user's own agents.yaml; unset: the roster shipped in the package."
+    )
 
     # Media providers, per capability
     image_provider: ProviderChoice = "auto"

@@ -11,8 +11,23 @@ from pixora.config import Settings
 from pixora.context.events import EventStream
 from pixora.context.redis import connect
 from pixora.context.store import TaskStore
-from pixora.media.registry import Providers, select_providers
+from pixora.providers import Providers, describe_providers, select_providers
 from pixora.storage.base import Storage
+
+
+def select_storage(settings: Settings) -> Storage:
+    """The storage `describe_providers` chose: Supabase Storage, or local files under
+    `settings.tasks_dir`.
+
+    Raises:
+        ConfigError: `PIXORA_STORAGE_PROVIDER=supabase` without `SUPABASE_URL` and `SUPABASE_KEY`.
+    """
+    choice = next(i for i in describe_providers(settings) if i.capability == "storage")
+    if choice.provider == "supabase":
+        from pixora.storage.supabase import SupabaseStorage
+        return SupabaseStorage(settings)
+    from pixora.storage.local import LocalStorage
+    return LocalStorage(settings.tasks_dir)
 
 
 @dataclass
@@ -22,10 +37,7 @@ class Services:
     store: TaskStore
     events: EventStream
     providers: Providers
-
-    @property
-    def storage(self) -> Storage:
-        return self.providers.storage
+    storage: Storage
 
     @classmethod
     def open(cls, settings: Settings) -> Services:
@@ -37,6 +49,7 @@ class Services:
             store=TaskStore(redis),
             events=EventStream(redis),
             providers=select_providers(settings),
+            storage=select_storage(settings),
         )
 
     async def close(self) -> None:

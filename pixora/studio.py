@@ -12,7 +12,6 @@ from typing import Any
 from agents import FunctionTool, RunConfig, function_span, trace
 from agents.tool_context import ToolContext
 
-from pixora.agents.context import AgentContext
 from pixora.agents.conversation import Conversation, TurnOutcome
 from pixora.agents.models import breakdown_writer, choose_model, model_factory
 from pixora.agents.roster import build_agents, load_roster
@@ -23,6 +22,7 @@ from pixora.context.store import TaskNotFound
 from pixora.pipeline.jobs import Generate, Jobs, generate
 from pixora.services import Services
 from pixora.tools import TOOLS
+from pixora.tools.context import AgentContext
 
 MAX_MESSAGE_CHARS = 20_000
 
@@ -64,11 +64,11 @@ class Studio:
 
         Raises:
             ConfigError: the model setting is unusable.
-            RosterError: agents.yaml is wrong.
+            RosterError: the roster (`PIXORA_ROSTER` or the packaged agents.yaml) is wrong.
         """
         choice = choose_model(settings, model)
-        roster = load_roster()
-        agents = build_agents(roster, model_factory(choice, settings))
+        roster = load_roster(TOOLS, settings.roster)
+        agents = build_agents(roster, TOOLS, model_factory(choice, settings))
         install_tracing(settings.data_dir, upload=choice.kind == "openai"
                         and settings.openai_api_key is not None
                         and settings.openai_base_url is None)

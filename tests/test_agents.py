@@ -17,6 +17,7 @@ from pixora.context.models import Stage
 from pixora.media.ffmpeg import probe
 from pixora.pipeline.generate import GenerationRefused, Generator
 from pixora.studio import InvalidRequest, Studio
+from pixora.tools import TOOLS
 
 
 async def _events(studio: Studio, task_id: str) -> list:
@@ -44,13 +45,13 @@ def test_roster_errors_name_the_line(tmp_path: Path):
     bad = tmp_path / "agents.yaml"
     bad.write_text(good.replace("update_progress_tool", "teleport_tool"))
     with pytest.raises(RosterError, match=r"agents.yaml:\d+: agent 'composer': unknown tool"):
-        load_roster(bad)
+        load_roster(TOOLS, bad)
     bad.write_text(good.replace("handoffs: [video]", "handoffs: [director]", 1))
     with pytest.raises(RosterError, match="unknown handoff target 'director'"):
-        load_roster(bad)
+        load_roster(TOOLS, bad)
     bad.write_text(good.replace("instructions: asset.md", "instructions: missing.md"))
     with pytest.raises(RosterError, match=r"prompt file 'missing\.md' not found"):
-        load_roster(bad)
+        load_roster(TOOLS, bad)
 
 
 async def test_gate_holds_when_model_calls_generation_first(settings: Settings):
@@ -60,8 +61,8 @@ async def test_gate_holds_when_model_calls_generation_first(settings: Settings):
         ModelStep(output=[function_call("generate_video_tool", {}, call_id="g1")]),
         ModelStep(output=[assistant_message("Generation was not approved.")]),
     ])
-    roster = load_roster()
-    agents = build_agents(roster, lambda spec: scripted)
+    roster = load_roster(TOOLS)
+    agents = build_agents(roster, TOOLS, lambda spec: scripted)
     studio = await Studio.open(settings, model="offline")
     studio.conversation = Conversation(agents, roster.start, RunConfig(tracing_disabled=True))
     try:

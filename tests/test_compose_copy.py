@@ -21,8 +21,8 @@ from pixora.media.encoding import (
     read_layout,
 )
 from pixora.media.ffmpeg import FFMPEG, probe
-from pixora.media.local.motion import KenBurnsAnimator
 from pixora.media.protocols import MotionRequest
+from pixora.offline.media.motion import KenBurnsAnimator
 
 FPS = 30
 SIZE = (320, 180)

@@ -14,8 +14,7 @@ from drafts import coral_reef_draft
 from rich.console import Console
 from wire import FunctionCall, OpenAIWireServer
 
-import pixora.agents.director as director
-from pixora.agents.intent import Intent
+import pixora.offline.director as director
 from pixora.config import Settings, load_settings
 from pixora.evals.cli import add_eval_parser, run_eval_command
 from pixora.evals.metrics.video import cuts_from_scores
@@ -23,6 +22,7 @@ from pixora.evals.report import write_reports
 from pixora.evals.results import load_results
 from pixora.evals.runner import RunOptions, run_suite
 from pixora.evals.suite import SuiteError, load_suite
+from pixora.offline.intent import Intent
 
 CORE = Path(__file__).resolve().parents[1] / "evals" / "core.yaml"
 RENDER_CASES = ["create_10s_vertical_render", "create_15s_youtube_cinematic",

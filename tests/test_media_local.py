@@ -10,20 +10,19 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pixora.agents.writing import BreakdownRequest, write_breakdown
 from pixora.context.models import FRAME_SIZES, VoiceSpec
 from pixora.media.ffmpeg import probe
-from pixora.media.local import (
+from pixora.media.protocols import MOTIONS, ImageRequest, MotionRequest, MusicRequest, SpeechRequest
+from pixora.offline.media import (
     KenBurnsAnimator,
     LocalImageGenerator,
     PiperSpeech,
     SynthMusic,
     generate_character_portrait,
 )
-from pixora.media.local.image import compose as compose_frame
-from pixora.media.local.image import read_scene, render_scene
-from pixora.media.local.music import RATE, arrange, plan
-from pixora.media.protocols import MOTIONS, ImageRequest, MotionRequest, MusicRequest, SpeechRequest
+from pixora.offline.media.image import layout_scene, read_scene, render_scene
+from pixora.offline.media.music import RATE, arrange, plan
+from pixora.offline.writing import BreakdownRequest, write_breakdown
 
 # ---- images ---------------------------------------------------------------------------------
 
@@ -176,8 +175,8 @@ def test_six_scenes_of_one_breakdown_are_pairwise_distinct() -> None:
 @pytest.mark.parametrize("subject", ["rocket on the launch pad", "volcano", "sailboat on the sea"])
 def test_close_up_fills_more_of_the_frame_than_a_wide_shot(subject: str) -> None:
     for seed in range(2):
-        wide, _ = compose_frame(ImageRequest(f"Wide shot of a {subject}", 480, 270, seed=seed))
-        close, _ = compose_frame(ImageRequest(f"Close-up of a {subject}", 480, 270, seed=seed))
+        wide, _ = layout_scene(ImageRequest(f"Wide shot of a {subject}", 480, 270, seed=seed))
+        close, _ = layout_scene(ImageRequest(f"Close-up of a {subject}", 480, 270, seed=seed))
         assert close.subject.mean() > 4 * wide.subject.mean() > 0
 
 
@@ -192,7 +191,7 @@ def test_low_angle_drops_the_horizon_below_a_wide_shot() -> None:
 def test_seeds_vary_composition_within_one_prompt() -> None:
     prompt = "Medium shot of a lighthouse on a rocky cliff at sunset"
     frames = [frame(prompt, seed=s) for s in range(4)]
-    masks = [compose_frame(ImageRequest(prompt, 480, 270, seed=s))[0].subject > 0.5
+    masks = [layout_scene(ImageRequest(prompt, 480, 270, seed=s))[0].subject > 0.5
              for s in range(4)]
     centres = {int(np.nonzero(m.any(axis=0))[0].mean() // 40) for m in masks}
     assert len(centres) >= 2  # the lighthouse moves between thirds
@@ -365,9 +364,9 @@ async def test_empty_narration_is_an_error(tmp_path: Path, text: str) -> None:
 # ---- music ----------------------------------------------------------------------------------
 
 
-async def compose(tmp_path: Path, req: MusicRequest) -> np.ndarray:
+async def synth(tmp_path: Path, req: MusicRequest) -> np.ndarray:
     out = tmp_path / f"{req.mood}-{req.genre}-{req.seed}-{req.duration_s}.wav"
-    result = await SynthMusic().compose_music(req, out)
+    result = await SynthMusic().generate_music(req, out)
     x, rate = samples(out)
     assert rate == RATE
     assert result.duration_s == pytest.approx(len(x) / RATE)
@@ -375,7 +374,7 @@ async def compose(tmp_path: Path, req: MusicRequest) -> np.ndarray:
 
 
 async def test_music_is_exact_stereo_48k_at_sensible_level(tmp_path: Path) -> None:
-    x = await compose(tmp_path, MusicRequest(7.3, "luxury_reveal", "ambient"))
+    x = await synth(tmp_path, MusicRequest(7.3, "luxury_reveal", "ambient"))
     p = probe(tmp_path / "luxury_reveal-ambient-0-7.3.wav")
     assert (p.sample_rate, p.channels) == (48000, 2)
     assert x.shape == (350400, 2)
@@ -387,7 +386,7 @@ async def test_music_is_exact_stereo_48k_at_sensible_level(tmp_path: Path) -> No
 
 @pytest.mark.parametrize("mood", ["high_energy", "intimate_story", "surreal_trip"])
 async def test_music_loops_without_a_click(tmp_path: Path, mood: str) -> None:
-    x = await compose(tmp_path, MusicRequest(6.0, mood, seed=3))
+    x = await synth(tmp_path, MusicRequest(6.0, mood, seed=3))
     looped = np.concatenate([x, x])
     second = np.abs(np.diff(looped, 2, axis=0)).max(axis=1)
     seam = second[len(x) - 2:len(x)].max()  # second differences across the join
@@ -410,11 +409,11 @@ async def test_moods_set_tempo_and_sound(tmp_path: Path) -> None:
     energetic = MusicRequest(12.0, "high_energy")
     intimate = MusicRequest(12.0, "intimate_story")
     for req in (energetic, intimate):
-        x = await compose(tmp_path, req)
+        x = await synth(tmp_path, req)
         tempo = plan(req, arrange(req.mood, req.genre)).tempo_bpm
         assert beat_period(x) == pytest.approx(60 / tempo, abs=0.02)
-    dreamy = await compose(tmp_path, MusicRequest(12.0, "surreal_trip"))
-    loud = await compose(tmp_path, energetic)
+    dreamy = await synth(tmp_path, MusicRequest(12.0, "surreal_trip"))
+    loud = await synth(tmp_path, energetic)
 
     def bass_share(x: np.ndarray) -> float:
         """Share of the signal power below 150 Hz."""
@@ -427,8 +426,8 @@ async def test_moods_set_tempo_and_sound(tmp_path: Path) -> None:
 
 
 async def test_music_is_deterministic_per_seed(tmp_path: Path) -> None:
-    a = await compose(tmp_path / "a", MusicRequest(3.0, "high_energy", seed=1))
-    b = await compose(tmp_path / "b", MusicRequest(3.0, "high_energy", seed=1))
-    c = await compose(tmp_path / "c", MusicRequest(3.0, "high_energy", seed=2))
+    a = await synth(tmp_path / "a", MusicRequest(3.0, "high_energy", seed=1))
+    b = await synth(tmp_path / "b", MusicRequest(3.0, "high_energy", seed=1))
+    c = await synth(tmp_path / "c", MusicRequest(3.0, "high_energy", seed=2))
     assert np.array_equal(a, b)
     assert not np.array_equal(a, c)

@@ -23,7 +23,7 @@ from pixora.media.protocols import (
     ProviderError,
     SpeechRequest,
 )
-from pixora.media.registry import select_providers
+from pixora.providers import select_providers
 
 SUBMIT_KLING = f"POST /{KLING}"
 
@@ -181,7 +181,7 @@ async def test_fal_key_never_leaks(server, tmp_path, still, caplog):
 
 
 def test_kling_clip_does_not_depend_on_exact_length_or_keyframes(tmp_path):
-    from pixora.media.local.motion import KenBurnsAnimator
+    from pixora.offline.media.motion import KenBurnsAnimator
 
     kling = KlingImageToVideo(provider_settings(tmp_path, fal_key=FAL_KEY))
     base = MotionRequest(image=tmp_path / "a.png", duration_s=5.6, motion="zoom_in",

@@ -19,7 +19,7 @@ from pixora.context.models import VoiceSpec
 from pixora.media.ffmpeg import probe
 from pixora.media.openai import OpenAIImageGenerator
 from pixora.media.protocols import ContentPolicyError, ImageRequest, ProviderError, SpeechRequest
-from pixora.media.registry import select_providers
+from pixora.providers import select_providers
 
 IMAGES = "POST /v1/images/generations"
 SPEECH = "POST /v1/audio/speech"

@@ -10,11 +10,15 @@ import pytest
 from providers_support import FAL_KEY, OPENAI_KEY, REPLICATE_TOKEN, provider_settings
 from rich.console import Console
 
+from pixora.cli import print_providers
 from pixora.config import ConfigError
 from pixora.media.cost import estimate_cost_usd, flux_size, kling_clip_s, openai_image_size
 from pixora.media.protocols import ImageRequest, MotionRequest, MusicRequest, SpeechRequest
-from pixora.media.registry import describe_providers, print_providers, select_providers
-from pixora.media.resilience import ResilientProvider, TransientError, parse_retry_after, redact
+from pixora.media.resilience import ResilientProvider
+from pixora.net.errors import TransientError
+from pixora.net.retry import parse_retry_after, redact
+from pixora.providers import describe_providers, select_providers
+from pixora.services import select_storage
 from pixora.storage.local import LocalStorage
 
 
@@ -28,10 +32,11 @@ def test_auto_without_keys_is_all_local(tmp_path):
         ("image", "motion", "speech", "music", "storage"), "local")
     assert choices(settings)["motion"][1] == "auto: FAL_KEY not set"
     providers = select_providers(settings)
+    storage = select_storage(settings)
     assert [p.name for p in (providers.image, providers.motion, providers.speech,
-                             providers.music, providers.storage)] == ["local"] * 5
-    assert isinstance(providers.storage, LocalStorage)
-    assert providers.storage.root == settings.tasks_dir.resolve()
+                             providers.music, storage)] == ["local"] * 5
+    assert isinstance(storage, LocalStorage)
+    assert storage.root == settings.tasks_dir.resolve()
 
 
 def test_auto_prefers_openai_then_fal_and_shares_one_gate(tmp_path):

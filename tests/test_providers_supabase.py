@@ -11,7 +11,7 @@ import pytest
 from providers_support import SUPABASE_KEY, assert_no_secret, provider_settings
 from wire import Reply, SupabaseStorageServer
 
-from pixora.media.registry import select_providers
+from pixora.services import select_storage
 from pixora.storage.base import InvalidKey, key_for
 from pixora.storage.supabase import StorageError, SupabaseStorage
 
@@ -31,7 +31,7 @@ def settings_for(server: SupabaseStorageServer, tmp_path: Path, **kw):
 
 
 async def test_publish_fetch_and_signed_url(server, tmp_path):
-    storage = select_providers(settings_for(server, tmp_path)).storage
+    storage = select_storage(settings_for(server, tmp_path))
     assert isinstance(storage, SupabaseStorage)
     local = storage.local_path(KEY)
     assert local == (tmp_path / "data" / "tasks" / KEY).resolve()

@@ -1,4 +1,4 @@
-"""The offline breakdown writer and scene reviser (pixora.agents.writing)."""
+"""The offline breakdown writer and scene reviser (pixora.offline.writing)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import sys
 
 import pytest
 
-from pixora.agents.writing import (
+from pixora.context.models import Breakdown, Scene
+from pixora.media.presets import MOOD_MATRIX
+from pixora.offline.writing import (
     MAX_SUBJECT_CHARS,
     MAX_SUBJECT_WORDS,
     MAX_TITLE_WORDS,
@@ -25,9 +27,7 @@ from pixora.agents.writing import (
     subject_of,
     write_breakdown,
 )
-from pixora.agents.writing.vocabulary import THING_SHOTS, TOPICS, Topic
-from pixora.context.models import Breakdown, Scene
-from pixora.media.presets import MOOD_MATRIX
+from pixora.offline.writing.vocabulary import THING_SHOTS, TOPICS, Topic
 
 SPACE = "Create a 30-second video about space exploration"
 
@@ -130,7 +130,7 @@ def test_same_request_same_breakdown() -> None:
 
 def test_deterministic_across_processes() -> None:
     """Seeds come from SHA-256, so a different PYTHONHASHSEED gives the same breakdown."""
-    code = ("import json; from pixora.agents.writing import *; "
+    code = ("import json; from pixora.offline.writing import *; "
             f"print(json.dumps(write_breakdown(parse_request({SPACE!r})).model_dump()))")
     outputs = []
     for seed in ("1", "2"):

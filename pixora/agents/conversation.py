@@ -18,8 +18,8 @@ from agents.extensions.memory import RedisSession
 from agents.items import ToolApprovalItem
 from agents.stream_events import RawResponsesStreamEvent, RunItemStreamEvent
 
-from pixora.agents.context import AgentContext
 from pixora.context.models import TaskContext
+from pixora.tools.context import AgentContext
 
 MAX_TURNS = 16
 

@@ -20,12 +20,12 @@ from agents import Agent, Model, OpenAIChatCompletionsModel, OpenAIResponsesMode
 from openai import AsyncOpenAI
 from pydantic import BaseModel, Field
 
-from pixora.agents.director import OfflineDirector
 from pixora.agents.roster import AgentSpec
-from pixora.agents.writing import BreakdownRequest, fit_script, write_breakdown
 from pixora.config import ConfigError, Settings
 from pixora.context.models import MIN_SCENE_S, Breakdown, Character, MusicCue, Scene, Transition
 from pixora.media.presets import PLATFORMS, resolve_mood
+from pixora.offline.director import OfflineDirector
+from pixora.offline.writing import BreakdownRequest, fit_script, write_breakdown
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""Build the SDK agents from `agents.yaml`.
+"""Build the SDK agents from a roster file (`agents.yaml`).
+
+The default roster ships inside the package (`pixora/agents/agents.yaml`; the repository's
+top-level `agents.yaml` links to it). `PIXORA_ROSTER` points at a user's own file, whose
+`instructions` files are looked up beside it first, then among the packaged prompts.
 
 A roster that names an unknown tool, an unknown handoff target or a missing prompt file fails
 at start with a `RosterError` that gives the file and line that is wrong.
@@ -6,19 +10,18 @@ at start with a `RosterError` that gives the file and line that is wrong.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from agents import Agent, Model, RunContextWrapper, handoff
+from agents import Agent, Model, RunContextWrapper, Tool, handoff
 
-from pixora.agents.context import AgentContext
 from pixora.agents.summary import task_summary
-from pixora.tools import TOOLS
+from pixora.tools.context import AgentContext
 
 PROMPTS_DIR = Path(__file__).parent / "prompts"
-DEFAULT_ROSTER = Path(__file__).resolve().parents[2] / "agents.yaml"
+DEFAULT_ROSTER = Path(__file__).parent / "agents.yaml"
 
 
 class RosterError(ValueError):
@@ -29,7 +32,7 @@ class RosterError(ValueError):
 class AgentSpec:
     name: str
     description: str
-    instructions: str
+    instructions: Path
     model: str
     tools: tuple[str, ...]
     handoffs: tuple[str, ...]
@@ -56,14 +59,26 @@ def _lines(node: yaml.Node, path: tuple[str, ...]) -> int:
     return node.start_mark.line + 1
 
 
-def load_roster(path: Path = DEFAULT_ROSTER) -> Roster:
-    """Read and validate a roster file.
+def _prompt_file(roster: Path, name: str) -> Path | None:
+    for folder in (roster.parent, PROMPTS_DIR):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def load_roster(tool_names: Collection[str], path: Path | None = None) -> Roster:
+    """Read and validate a roster file (`path`, else the packaged default). `tool_names` are
+    the tools an agent may list.
 
     Raises:
         RosterError: unreadable YAML, a missing field, an unknown tool or handoff target, or a
             missing prompt file; the message names the file and line.
     """
-    text = path.read_text()
+    path = path or DEFAULT_ROSTER
+    try:
+        text = path.read_text()
+    except OSError as err:
+        raise RosterError(f"{path}: cannot read the roster ({err.strerror})") from None
     try:
         tree = yaml.compose(text)
         data = yaml.safe_load(text)
@@ -85,17 +100,18 @@ def load_roster(path: Path = DEFAULT_ROSTER) -> Roster:
         for key in ("description", "instructions"):
             if not raw.get(key):
                 raise fail(where, f"agent {name!r} has no {key}")
-        if not (PROMPTS_DIR / raw["instructions"]).is_file():
+        prompt = _prompt_file(path, str(raw["instructions"]))
+        if prompt is None:
             raise fail((*where, "instructions"),
                        f"agent {name!r}: prompt file {raw['instructions']!r} not found")
         for t in raw.get("tools", []):
-            if t not in TOOLS:
+            if t not in tool_names:
                 raise fail((*where, "tools"), f"agent {name!r}: unknown tool {t!r}")
         for h in raw.get("handoffs", []):
             if h not in names:
                 raise fail((*where, "handoffs"), f"agent {name!r}: unknown handoff target {h!r}")
         specs[name] = AgentSpec(
-            name=name, description=raw["description"], instructions=raw["instructions"],
+            name=name, description=raw["description"], instructions=prompt,
             model=str(raw.get("model", "default")), tools=tuple(raw.get("tools", [])),
             handoffs=tuple(raw.get("handoffs", [])), line=_lines(tree, where),
         )
@@ -106,7 +122,7 @@ def load_roster(path: Path = DEFAULT_ROSTER) -> Roster:
 
 
 def _instructions(spec: AgentSpec) -> Callable[..., object]:
-    body = (PROMPTS_DIR / spec.instructions).read_text()
+    body = spec.instructions.read_text()
 
     async def instructions(ctx: RunContextWrapper[AgentContext], agent: Agent) -> str:
         return f"{body}\n\n## Task now\n{task_summary(await ctx.context.task())}"
@@ -115,16 +131,17 @@ def _instructions(spec: AgentSpec) -> Callable[..., object]:
 
 
 def build_agents(
-    roster: Roster, model_for: Callable[[AgentSpec], Model | str]
+    roster: Roster, tools: Mapping[str, Tool], model_for: Callable[[AgentSpec], Model | str]
 ) -> dict[str, Agent[AgentContext]]:
-    """SDK agents for every roster entry, handoffs wired. `model_for` picks each one's model."""
+    """SDK agents for every roster entry, handoffs wired. `tools` maps the names the roster
+    lists to tools; `model_for` picks each agent's model."""
     agents: dict[str, Agent[AgentContext]] = {
         name: Agent[AgentContext](
             name=name,
             handoff_description=spec.description,
             instructions=_instructions(spec),
             model=model_for(spec),
-            tools=[TOOLS[t] for t in spec.tools],
+            tools=[tools[t] for t in spec.tools],
         )
         for name, spec in roster.specs.items()
     }

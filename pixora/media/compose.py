@@ -15,7 +15,7 @@ A body is rendered (decoded, fitted, encoded) unless its clip is already in the 
 H.264 with the same parameter sets (SPS/PPS) as a reference piece, at the output size and
 frame rate, exactly the scene's frame count and a keyframe on the body's first frame. Such a
 body is cut out of the clip by stream copy instead, so each of its frames is encoded once
-(`pixora.media.local.motion.KenBurnsAnimator` makes such clips when asked for the keyframes).
+(`pixora.offline.media.motion.KenBurnsAnimator` makes such clips when asked for the keyframes).
 
 The soundtrack (`pixora.media.soundtrack`: narration over ducked music, fade-out, two-pass
 `loudnorm`) is cached the same way, so a clip edit does not remix it and a narration edit

@@ -11,21 +11,12 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from pixora.context.models import VoiceSpec
+from pixora.net.errors import ContentPolicyError, ProviderError
 
 Motion = Literal["zoom_in", "zoom_out", "pan_left", "pan_right", "gentle_pan", "static"]
 MOTIONS: tuple[str, ...] = Motion.__args__  # type: ignore[attr-defined]
 
-
-class ProviderError(RuntimeError):
-    """A provider failed to produce its result (after its own retries)."""
-
-    def __init__(self, provider: str, message: str) -> None:
-        super().__init__(f"{provider}: {message}")
-        self.provider = provider
-
-
-class ContentPolicyError(ProviderError):
-    """The provider refused the prompt on content-policy grounds; rephrase, don't retry."""
+__all__ = ["ContentPolicyError", "ProviderError"]  # re-exported for providers
 
 
 @dataclass(frozen=True)
@@ -122,4 +113,4 @@ class SpeechSynthesizer(Protocol):
 class MusicGenerator(Protocol):
     name: str
 
-    async def compose_music(self, req: MusicRequest, out: Path) -> MediaFile: ...
+    async def generate_music(self, req: MusicRequest, out: Path) -> MediaFile: ...

@@ -243,7 +243,7 @@ class Generator:
         return await self._asset(
             f"music/{n + 1}", "music", key_for(self.task_id, "music", name=str(n + 1)),
             {"req": req.__dict__, "provider": music.name},
-            lambda out: music.compose_music(req, out), ("music", req),
+            lambda out: music.generate_music(req, out), ("music", req),
         )
 
     async def _staged(self, stage: str, label: str, coros: list[Awaitable[Asset]]) -> list[Asset]:

@@ -21,15 +21,8 @@ from supabase import AsyncClient, AsyncClientOptions
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
 from pixora.config import Settings
-from pixora.media.protocols import ProviderError
-from pixora.media.resilience import (
-    RetryPolicy,
-    TransientError,
-    error_for_status,
-    is_retryable_status,
-    redact,
-    short,
-)
+from pixora.net.errors import ProviderError, TransientError
+from pixora.net.retry import RetryPolicy, error_for_status, is_retryable_status, redact, short
 from pixora.storage.base import validate_key
 from pixora.storage.local import LocalStorage
 

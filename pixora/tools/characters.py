@@ -5,11 +5,11 @@ from __future__ import annotations
 from agents import RunContextWrapper
 from pydantic import BaseModel, ConfigDict
 
-from pixora.agents.context import AgentContext
-from pixora.agents.writing import character_id
 from pixora.context.models import Breakdown, Character
+from pixora.offline.writing import character_id
 from pixora.tools.common import ToolError, result, save_breakdown
 from pixora.tools.common import tool as pixora_tool
+from pixora.tools.context import AgentContext
 
 
 class CharacterUpdates(BaseModel):

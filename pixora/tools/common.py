@@ -8,8 +8,8 @@ from typing import Any
 
 from agents import ModelBehaviorError, RunContextWrapper, function_tool
 
-from pixora.agents.context import AgentContext
 from pixora.context.models import Breakdown, Stage, TaskContext
+from pixora.tools.context import AgentContext
 
 
 class ToolError(ValueError):

@@ -6,10 +6,10 @@ from typing import Any, Literal
 
 from agents import RunContextWrapper
 
-from pixora.agents.context import AgentContext
 from pixora.context.models import Progress, Stage, TaskContext
 from pixora.tools.common import ToolError, require_approved, result
 from pixora.tools.common import tool as pixora_tool
+from pixora.tools.context import AgentContext
 
 
 async def needs_user_approval(

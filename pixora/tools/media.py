@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 from agents import RunContextWrapper
 
-from pixora.agents.context import AgentContext
 from pixora.context.models import Breakdown, MusicCue
 from pixora.media.ffmpeg import run_ffmpeg
 from pixora.media.presets import resolve_mood
@@ -20,6 +19,7 @@ from pixora.media.protocols import MOTIONS, Motion
 from pixora.pipeline.generate import Generator
 from pixora.tools.common import ToolError, require_approved, result, save_breakdown
 from pixora.tools.common import tool as pixora_tool
+from pixora.tools.context import AgentContext
 
 VoiceTone = Literal["neutral", "warm", "bright"]
 

@@ -27,22 +27,13 @@ from __future__ import annotations
 import re
 
 from pixora.context.models import Breakdown
+from pixora.context.text import word_count
 from pixora.evals.metrics import CaseRun, Check, MetricResult
 from pixora.media.presets import resolve_mood
 
 NAME = "breakdown"
 MAX_WORDS_PER_SECOND = 2.7
 DURATION_TOLERANCE = 0.10
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-
-
-def word_count(text: str) -> int:
-    """Spoken words in `text`: whitespace tokens, plus one per two CJK characters."""
-    cjk = len(_CJK.findall(text))
-    latin = len(_CJK.sub(" ", text).split())
-    return latin + (cjk + 1) // 2
-
-
 def _mentions(text: str, name: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.I) is not None
 

@@ -29,14 +29,9 @@ from fal_client.client import USER_AGENT, AsyncBackupDomainTransport
 
 from pixora.config import Settings
 from pixora.media.protocols import ContentPolicyError, ProviderError
-from pixora.media.resilience import (
-    TransientError,
-    error_for_status,
-    poll_in_place,
-    redact,
-    short,
-)
-from pixora.media.transfer import cap_timeouts
+from pixora.net.errors import TransientError
+from pixora.net.http import cap_timeouts
+from pixora.net.retry import error_for_status, poll_in_place, redact, short
 
 NAME = "fal"
 FAL_HOSTS = frozenset({"fal.run", "queue.fal.run", "rest.fal.ai", "falrun.com",

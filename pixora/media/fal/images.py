@@ -9,7 +9,8 @@ from pixora.media.cost import estimate_cost_usd, flux_size
 from pixora.media.fal.client import NAME, FalQueue
 from pixora.media.openai.images import image_prompt
 from pixora.media.protocols import ContentPolicyError, ImageRequest, MediaFile, ProviderError
-from pixora.media.transfer import download, save_fitted_image
+from pixora.media.transfer import save_fitted_image
+from pixora.net.http import download
 
 APP = "fal-ai/flux/dev"
 REPHRASE = "rephrase the visual prompt"

@@ -9,7 +9,7 @@ from pixora.media.cost import estimate_cost_usd, kling_clip_s
 from pixora.media.fal.client import NAME, FalQueue
 from pixora.media.ffmpeg import probe
 from pixora.media.protocols import MediaFile, MotionRequest, ProviderError
-from pixora.media.transfer import download
+from pixora.net.http import download
 
 APP = "fal-ai/kling-video/v1.6/standard/image-to-video"
 REPHRASE = "rephrase the visual prompt"

@@ -10,7 +10,8 @@ from pixora.media.cost import estimate_cost_usd
 from pixora.media.fal.client import NAME, FalQueue
 from pixora.media.ffmpeg import probe
 from pixora.media.protocols import MediaFile, ProviderError, SpeechRequest
-from pixora.media.transfer import download, save_audio
+from pixora.media.transfer import save_audio
+from pixora.net.http import download
 
 APP = "fal-ai/elevenlabs/tts/multilingual-v2"
 REPHRASE = "rephrase the narration"

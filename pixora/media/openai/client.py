@@ -6,7 +6,8 @@ import openai
 
 from pixora.config import Settings
 from pixora.media.protocols import ContentPolicyError, ProviderError
-from pixora.media.resilience import TransientError, error_for_status, redact, short
+from pixora.net.errors import TransientError
+from pixora.net.retry import error_for_status, redact, short
 
 NAME = "openai"
 DEFAULT_BASE_URL = "https://api.openai.com/v1"

@@ -21,15 +21,10 @@ from pixora.media.cost import estimate_cost_usd
 from pixora.media.ffmpeg import probe
 from pixora.media.presets import MOOD_MATRIX, resolve_mood
 from pixora.media.protocols import ContentPolicyError, MediaFile, MusicRequest, ProviderError
-from pixora.media.resilience import (
-    TransientError,
-    error_for_status,
-    is_retryable_status,
-    poll_in_place,
-    redact,
-    short,
-)
-from pixora.media.transfer import TimeoutCapTransport, download, save_audio
+from pixora.media.transfer import save_audio
+from pixora.net.errors import TransientError
+from pixora.net.http import TimeoutCapTransport, download
+from pixora.net.retry import error_for_status, is_retryable_status, poll_in_place, redact, short
 
 NAME = "replicate"
 MODEL = "meta/musicgen"
@@ -135,7 +130,7 @@ class MusicGenMusic:
                 )
         return prediction
 
-    async def compose_music(self, req: MusicRequest, out: Path) -> MediaFile:
+    async def generate_music(self, req: MusicRequest, out: Path) -> MediaFile:
         try:
             prediction = await self._predict(req)
         except TimeoutError:

@@ -1,0 +1,1 @@
+"""Shared HTTP plumbing for cloud calls: errors, retries and rate limits, downloads."""

@@ -1,0 +1,96 @@
+"""Offline scene stills: flat illustrations rendered with Pillow and numpy from the prompt.
+
+The renderer (`pixora.offline.media.scene_art`) reads the visual prompt for a setting and time
+of day (night, sunset, dawn, day, neon, underwater, space, Mars, interiors), landscape
+(mountains, hills, city skyline, sea, cliffs, desert dunes, lunar ground, clouds), foreground
+subjects (rocket, astronaut, rover, space station or satellite, radio dish, lighthouse,
+boats, diver, fish, coral, volcano, trees in season colours, flowers, bees, buildings, house,
+car, train, airliner, birds, people, a child, a dog, things on a table, instruments, a
+gallery wall; an abstract composition when nothing drawable is named) and the shot size
+(wide, aerial, medium, close-up, low angle). It takes its palette from the mood category and
+the lighting, grades the frame (saturation, hue, vignette, film grain) and sets the title as
+a lower third. A prompt of the form "character portrait of <name>, <role>. <description>"
+gives a character reference portrait. Output is a PNG of exactly the requested size; the
+same request and seed always give the same pixels.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+from PIL import Image
+
+from pixora.media.protocols import ImageRequest, MediaFile
+from pixora.offline.media.scene_art.layout import layout_scene, render_frame
+from pixora.offline.media.scene_art.portrait import character_colors, render_character_portrait
+from pixora.offline.media.scene_art.prompt import Scene, read_scene
+from pixora.offline.media.scene_art.typography import composite_references, draw_title
+
+__all__ = [
+    "LocalImageGenerator",
+    "Scene",
+    "character_colors",
+    "generate_character_portrait",
+    "layout_scene",
+    "read_scene",
+    "render_character_portrait",
+    "render_scene",
+]
+
+PORTRAIT_RX = re.compile(r"^\s*character portrait of ([^,.]+)[,.]?\s*(.*)$",
+                         re.IGNORECASE | re.DOTALL)
+
+
+def render_scene(req: ImageRequest) -> Image.Image:
+    """Render the still for `req` (size req.width x req.height px), deterministic per seed."""
+    portrait = PORTRAIT_RX.match(req.prompt)
+    if portrait:
+        return render_character_portrait(portrait.group(1).strip(), portrait.group(2),
+                                         (req.width, req.height))
+    img = render_frame(req)
+    if req.references:
+        img = composite_references(img, req.references)
+    if req.title.strip():
+        img = draw_title(img, req.title.strip())
+    return img
+
+
+class LocalImageGenerator:
+    """Scene stills rendered offline with Pillow and numpy (`ImageGenerator` protocol)."""
+
+    name = "local"
+
+    async def generate_image(self, req: ImageRequest, out: Path) -> MediaFile:
+        """Render `req` to a PNG at `out` of exactly req.width x req.height px.
+
+        Raises:
+            ValueError: a non-positive size.
+            FileNotFoundError: a reference image does not exist.
+        """
+        if req.width <= 0 or req.height <= 0:
+            raise ValueError(f"image size must be positive, got {req.width}x{req.height}")
+        for ref in req.references:
+            if not Path(ref).is_file():
+                raise FileNotFoundError(f"{ref}: no such reference image")
+
+        def work() -> None:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            render_scene(req).save(out, format="PNG", compress_level=1)
+
+        await asyncio.to_thread(work)
+        return MediaFile(out, self.name, width=req.width, height=req.height)
+
+
+async def generate_character_portrait(name: str, description: str, out: Path,
+                                      size: tuple[int, int] = (512, 512)) -> MediaFile:
+    """Write a character reference portrait PNG (`size` px) to `out`; see
+    `render_character_portrait`."""
+
+    def work() -> None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        render_character_portrait(name, description, size).save(out, format="PNG")
+
+    await asyncio.to_thread(work)
+    return MediaFile(out, "local", width=size[0], height=size[1])

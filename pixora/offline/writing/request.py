@@ -1,0 +1,465 @@
+"""Reading a free-text request: `BreakdownRequest` (what to write, validated), `parse_request`
+(duration, style, platform, aspect ratio and mood words) and `subject_of` (what the video is
+about, as a short phrase)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pixora.context.models import FRAME_SIZES, VoiceSpec
+from pixora.media.presets import MOOD_ALIASES, MOOD_MATRIX, PLATFORMS
+from pixora.offline.writing.text import CJK_RE, DANGLING_WORDS, clean_text, has_cjk, standalone
+from pixora.offline.writing.vocabulary import STYLE_BY_ALIAS, style_preset
+
+MIN_DURATION_S = 5.0
+MAX_DURATION_S = 600.0
+MAX_PROMPT_CHARS = 20_000
+MAX_SUBJECT_WORDS = 8
+MAX_SUBJECT_CHARS = 60
+MAX_CJK_SUBJECT_CHARS = 12
+"""Longest subject in a script without spaces (Chinese, Japanese, Korean), in characters:
+six spoken words at two characters a word."""
+
+EMPTY_PROMPT = (
+    "describe the video you want, e.g. 'a 30-second video about space exploration'"
+)
+
+
+@dataclass(frozen=True)
+class BreakdownRequest:
+    """What to write. `duration_s` is seconds (5..600), rounded to 0.5 s; `mood` is a mood
+    category, an adjective or a 0-100 energy level (see `presets.resolve_mood`); a `platform`
+    from `presets.PLATFORMS` sets the aspect ratio unless a non-default one is given, and caps
+    the duration.
+
+    Raises:
+        ValueError: empty prompt, duration out of range, unknown aspect ratio or platform, or a
+            duration longer than the platform allows.
+    """
+
+    prompt: str
+    duration_s: float = 30
+    style: str = "cinematic"
+    aspect_ratio: str = "16:9"
+    mood: str | float | None = None
+    platform: str | None = None
+    voice: VoiceSpec | None = None
+
+    def __post_init__(self) -> None:
+        prompt = clean_text(self.prompt or "", MAX_PROMPT_CHARS)
+        if not prompt:
+            raise ValueError(EMPTY_PROMPT)
+        object.__setattr__(self, "prompt", prompt)
+        duration = float(self.duration_s)
+        if not MIN_DURATION_S <= duration <= MAX_DURATION_S:
+            raise ValueError(
+                f"duration must be between {MIN_DURATION_S:g} and {MAX_DURATION_S:g} seconds "
+                f"(got {duration:g})"
+            )
+        object.__setattr__(self, "duration_s", round(duration * 2) / 2)
+        style = clean_text(self.style or "cinematic", 40).lower()
+        object.__setattr__(self, "style", style_preset(style).name if style else "cinematic")
+        if self.aspect_ratio not in FRAME_SIZES:
+            raise ValueError(f"aspect ratio must be one of {', '.join(FRAME_SIZES)}")
+        if self.platform is not None:
+            key = self.platform.strip().lower()
+            if key not in PLATFORMS:
+                raise ValueError(f"platform must be one of {', '.join(PLATFORMS)}")
+            preset = PLATFORMS[key]
+            object.__setattr__(self, "platform", key)
+            if self.aspect_ratio == "16:9":
+                object.__setattr__(self, "aspect_ratio", preset.aspect_ratio)
+            if self.duration_s > preset.max_duration_s:
+                raise ValueError(
+                    f"{key} videos are at most {preset.max_duration_s} seconds "
+                    f"(asked for {self.duration_s:g})"
+                )
+
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "forty": 40, "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90, "half a": 0.5,
+}
+_NUM = r"(?!\d{3}0s\b)(\d+(?:\.\d+)?|half an?|forty-five|" + "|".join(
+    sorted((w for w in _NUMBER_WORDS if " " not in w and w != "forty-five"), key=len,
+           reverse=True)) + r")"
+"""A count: digits or a number word; never a decade ("1990s")."""
+_UNIT = (r"(seconds?|secs?|segundos?|secondes?|secondi|secondo|sekunden?|s|minutes?|minutos?|"
+         r"minuten?|minuti|minuto|mins?|m)")
+_DURATION_RE = re.compile(
+    rf"\b{_NUM}\s*-?\s*{_UNIT}\b(?:\s*(?:and\s+)?(\d+(?:\.\d+)?)\s*-?\s*(?:seconds?|secs?|s)\b)?",
+    re.IGNORECASE,
+)
+
+_ONE_MINUTE_RE = re.compile(
+    r"(?<!\w)(?:un|una|une|uno|um|uma|ein|eine|einer)\s+(?:minut[eo]s?|minuten?|minuti)(?!\w)",
+    re.IGNORECASE,
+)
+"""Spanish, French, Italian, Portuguese and German "one minute" ("un minuto", "eine Minute")."""
+_CJK_DURATION_RE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:分钟|分鐘|分|분)(?:\s*(\d+(?:\.\d+)?)\s*(?:秒钟|秒鐘|秒|초))?"
+    r"|(\d+(?:\.\d+)?)\s*(?:秒钟|秒鐘|秒|초)"
+)
+"""Chinese, Japanese and Korean durations: "30秒", "2分钟", "1分30秒", "30초"."""
+
+_PLATFORM_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("shorts", r"\b(?:youtube|yt)\s+shorts?\b|\bshorts\b"),
+    ("reels", r"\b(?:instagram\s+|ig\s+|insta\s+)?reels?\b"),
+    ("tiktok", r"\btik\s?-?tok\b"),
+    ("instagram", r"\b(?:instagram|insta|ig)\b"),
+    ("youtube", r"\b(?:youtube|yt)\b"),
+)
+_FORMAT_NOUNS = r"(?:video|format|orientation|mode|clip|version|aspect(?:\s+ratio)?|frame|film)"
+_ASPECT_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("9:16", r"\b9\s*[:x/]\s*16\b|\b(?:vertical|portrait)\s+" + _FORMAT_NOUNS
+     + r"\b|\bin\s+(?:vertical|portrait)\b|\bvertical\b(?=\s*[,.)]|\s*$)"),
+    ("16:9", r"\b16\s*[:x/]\s*9\b|\b(?:horizontal|landscape|widescreen)\s+" + _FORMAT_NOUNS
+     + r"\b|\bin\s+(?:horizontal|landscape|widescreen)\b|\bwidescreen\b"),
+    ("1:1", r"\b1\s*[:x/]\s*1\b|\bsquare\s+" + _FORMAT_NOUNS + r"\b|\bin\s+square\b"),
+    ("4:5", r"\b4\s*[:x/]\s*5\b"),
+)
+_MOOD_LEVEL_RE = re.compile(
+    r"\b(?:mood|energy)(?:\s+level)?\s*(?:of|at|:|=|to)?\s*(\d{1,3})\b", re.IGNORECASE
+)
+_MOOD_WORDS: dict[str, str] = {
+    **{k: v for k, v in MOOD_ALIASES.items() if k != "cinematic"},
+    **{kw: p.name for p in MOOD_MATRIX.values() for kw in p.keywords},
+    **{p.name.replace("_", " "): p.name for p in MOOD_MATRIX.values()},
+    "high-energy": "high_energy", "relaxing": "intimate_story", "cozy": "intimate_story",
+    "dramatic": "high_energy", "fun": "high_energy", "playful": "high_energy",
+    "dreamlike": "surreal_trip", "trippy": "surreal_trip", "luxurious": "luxury_reveal",
+    "serene": "intimate_story", "heartwarming": "intimate_story", "spooky": "surreal_trip",
+}
+_MOOD_WORDS_SORTED = tuple(sorted(_MOOD_WORDS))
+
+
+def _find_duration(text: str) -> float | None:
+    m = _DURATION_RE.search(text)
+    if not m:
+        if _ONE_MINUTE_RE.search(text):
+            return 60.0
+        cjk = _CJK_DURATION_RE.search(text)
+        if not cjk:
+            return None
+        if cjk.group(3):
+            return float(cjk.group(3))
+        return float(cjk.group(1)) * 60 + float(cjk.group(2) or 0)
+    raw = m.group(1).lower()
+    if raw[0].isdigit():
+        value = float(raw)
+    else:
+        value = float(_NUMBER_WORDS.get(raw, 0.5 if raw.startswith("half") else 0))
+    minutes = m.group(2).lower().startswith("m")
+    seconds = value * 60 if minutes else value
+    if m.group(3) and minutes:
+        seconds += float(m.group(3))
+    return seconds
+
+
+def _earliest_word(words: Iterable[str], text: str) -> str | None:
+    """The word of `words` found standalone earliest in `text` (case-insensitive); on a tie,
+    the first in `words`."""
+    low = text.lower()
+    best: tuple[int, str] | None = None
+    for word in words:
+        m = re.search(standalone(re.escape(word)), low)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), word)
+    return best[1] if best else None
+
+
+def _first_match(patterns: Sequence[tuple[str, str]], text: str) -> str | None:
+    """The name of the first (name, pattern) pair whose pattern occurs in `text`."""
+    return next((name for name, pattern in patterns
+                 if re.search(pattern, text, re.IGNORECASE)), None)
+
+
+def _find_style(text: str) -> str | None:
+    alias = _earliest_word(STYLE_BY_ALIAS, text)
+    return STYLE_BY_ALIAS[alias].name if alias else None
+
+
+def find_mood(text: str) -> str | float | None:
+    """The mood a text asks for: a 0-100 level ("energy 80", "mood: 20") as a float, else the
+    earliest mood word ("calm", "epic", "high energy"), else None."""
+    level = _MOOD_LEVEL_RE.search(text)
+    if level:
+        return float(min(int(level.group(1)), 100))
+    return _earliest_word(_MOOD_WORDS_SORTED, text)
+
+
+def parse_request(text: str) -> BreakdownRequest:
+    """Read a free-text request: duration ("30-second", "2 minute", "45s", "1.5 minutes"),
+    style words, platform ("for TikTok") or aspect ratio ("vertical", "9:16", "square"), and
+    mood words outside the subject. Anything not found keeps the `BreakdownRequest` default.
+
+    Raises:
+        ValueError: as `BreakdownRequest` (empty text, duration outside 5..600 s, ...).
+    """
+    prompt = clean_text(text or "", MAX_PROMPT_CHARS)
+    if not prompt:
+        raise ValueError(EMPTY_PROMPT)
+    subject = subject_of(prompt)
+    rest = prompt.replace(subject, " ") if subject else prompt
+    duration = _find_duration(prompt)
+    platform = _first_match(_PLATFORM_PATTERNS, rest)
+    aspect = _first_match(_ASPECT_PATTERNS, rest)
+    if platform and aspect and aspect != PLATFORMS[platform].aspect_ratio and aspect == "16:9":
+        aspect = None
+    return BreakdownRequest(
+        prompt=prompt,
+        duration_s=30 if duration is None else duration,
+        style=_find_style(rest) or "cinematic",
+        aspect_ratio=aspect or "16:9",
+        mood=find_mood(rest),
+        platform=platform,
+    )
+
+
+# --------------------------------------------------------------------------- subject
+
+
+_INSTRUCTION_RE = re.compile(
+    r"(?:^|[,;]\s*|\s+(?:and|then|but|so)\s+|\s*[.!?]\s+)"
+    r"(?:(?:and|then|also|just|please|so|now)\s+)*"
+    r"(?:(?:render|generate|produce|publish|post|upload|export|finish|approve|ship)\s+"
+    r"(?:it|this|that|them|everything|the\s+(?:video|clip|film|breakdown|whole\s+thing))\b"
+    r"|(?:start|begin)\s+(?:rendering|generating|the\s+(?:render|rendering|generation|video))\b"
+    r"|(?:skip|ignore|bypass|override|disregard|forget|circumvent|avoid)\s+"
+    r"(?:(?:the|any|all|my|your|previous|prior|earlier|above|system|these|those)\s+)*"
+    r"(?:approval|approving|confirmation|instructions?|rules?|review|checks?|questions?|"
+    r"prompts?|guidelines?|polic(?:y|ies)|gate|step|asking)"
+    r"|(?:don't|do\s+not|no\s+need\s+to)\s+(?:ask|wait|confirm|check)\b"
+    r"|i\s+(?:authori[sz]e|approve|consent|confirm|permit|allow)\b"
+    r"|i\s+give\s+(?:you\s+)?permission|you\s+(?:have|are)\s+(?:my\s+)?(?:permission|"
+    r"authori[sz]ed|approved|allowed)|this\s+is\s+an\s+order"
+    r"|without\s+(?:asking|approval|confirmation|waiting|review)"
+    r")[^,;.!?]*",
+    re.IGNORECASE,
+)
+"""A clause that instructs the agents (render it now, skip the approval, I authorize it)
+rather than describing the video."""
+_ASIDE_ALT = (r"right\s+away|right\s+now|straight\s+away|at\s+once|immediately|asap|now|"
+              r"please|pls|for\s+me|for\s+us|thanks|thank\s+you|without\s+(?:asking|delay|"
+              r"waiting)(?:\s+for\s+(?:my\s+|the\s+|an?\s+)?(?:approval|confirmation|ok))?")
+_TRAILING_ASIDE_RE = re.compile(rf"(?:\s*,)?\s+(?:{_ASIDE_ALT})(?=\s*(?:[,;.!?]|$))",
+                                re.IGNORECASE)
+
+
+def strip_instructions(text: str) -> str:
+    """`text` without clauses addressed to the agents rather than describing the video:
+    "..., skip the approval", "and render it right away", "I authorize it", "ignore the
+    instructions", and asides ("right away", "now", "please", "for me", "immediately",
+    "without asking") at the end of a clause. "Create a video about tigers right away, skip
+    the approval" -> "Create a video about tigers"."""
+    s = _INSTRUCTION_RE.sub(lambda m: "." if m.group(0).lstrip()[:1] in ".!?" else "", text)
+    previous = None
+    while previous != s:
+        previous, s = s, _TRAILING_ASIDE_RE.sub("", s)
+    s = re.sub(r"([.!?])(?:\s*[.!?])+", r"\1", s)
+    return re.sub(r"\s+", " ", s).strip(" ,;")
+
+
+_LEAD_RE = re.compile(
+    r"^(?:(?:please|hey|hi|hello|ok(?:ay)?|so)[,!]?\s+)*"
+    r"(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
+    r"(?:(?:create|make|generate|produce|build|write|render|design|craft|draft|give|show|do|"
+    r"put together|i\s+(?:want|need|would like)|i'd\s+like|we\s+(?:want|need)|let's\s+make|"
+    r"help\s+me\s+(?:make|create))\s+(?:me\s+|us\s+)?)",
+    re.IGNORECASE,
+)
+_MEDIA = (r"(?:video|videos|film|movie|clip|short|story|documentary|doc|reel|ad|advert|"
+          r"advertisement|commercial|promo|trailer|teaser|explainer|animation|montage|piece|"
+          r"tour|tutorial|slideshow|intro|vlog|presentation|tribute|spot|segment|episode|tale)")
+_ABOUT_RE = re.compile(r"\babout\s+(.+)", re.IGNORECASE)
+_MEDIA_PREP_RE = re.compile(
+    rf"\b{_MEDIA}\s+(?:on|of|for|showing|featuring|explaining|exploring|celebrating|covering|"
+    r"introducing|highlighting|describing|showcasing|depicting|telling|following|where|"
+    r"that\s+shows|that\s+explains)\s+(.+)",
+    re.IGNORECASE,
+)
+_STYLE_ALT = "|".join(sorted((re.escape(a) for a in STYLE_BY_ALIAS), key=len, reverse=True))
+_STOP_RES = tuple(re.compile(p, re.IGNORECASE) for p in (
+    r"[.!?;](?:\s|$)",
+    r"\n",
+    r"\s+[-–—]\s+",
+    r",\s*(?:and\s+)?(?:make|use|using|with|in|for|set|keep|add|it|please|around|lasting|"
+    r"no|narrat|voice|music|style|mood|tone|aspect|format|vertical|square|landscape|"
+    r"portrait|\d|" + _STYLE_ALT + r")",
+    r"\s+(?:for|on)\s+(?:tiktok|tik tok|youtube|yt|instagram|insta|ig|reels?|shorts|"
+    r"social media|my channel|our channel|the web)\b",
+    r"\s+(?:in|with|using)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}(?:style|mood|tone|feel|look|"
+    r"aesthetic|format|aspect ratio|voice|voiceover|voice-over|narration|music|soundtrack|"
+    r"vibe|palette)\b",
+    r"\s+(?:in|as)\s+(?:an?\s+)?(?:" + _STYLE_ALT + r")\b",
+    r"\s+(?:in|at)\s+(?:\d+\s*[:x]\s*\d+|vertical|portrait|landscape|square|widescreen|4k|hd|"
+    r"1080p|720p)\b",
+    r"\s*,?\s+(?:that(?:'s|\s+is)\s+|lasting\s+|of\s+|for\s+|in\s+|around\s+|about\s+|"
+    r"under\s+)?" + _NUM + r"\s*-?\s*" + _UNIT + r"\b",
+    r"\s+(?:that|which)\s+(?:is|lasts|runs)\s",
+))
+_LEADING_DETERMINERS = {"The", "A", "An", "How", "Why", "What", "When", "Where", "Who", "My",
+                        "Our", "Your", "Its", "This", "These", "Those", "Some"}
+_CLAUSE_WORDS = {"that", "which", "where", "while", "because", "so", "with", "and", "but"}
+
+
+def cut_modifiers(text: str) -> str:
+    end = len(text)
+    for pattern in _STOP_RES:
+        m = pattern.search(text)
+        if m and m.start() < end:
+            end = m.start()
+    return text[:end].strip(" ,;:-\"'“”‘’()[]")
+
+
+def _strip_request_words(text: str) -> str:
+    s = _LEAD_RE.sub("", text, count=1)
+    s = _DURATION_RE.sub(" ", s)
+    s = re.sub(standalone(_STYLE_ALT), " ", s, flags=re.IGNORECASE)
+    for _, pattern in (*_PLATFORM_PATTERNS, *_ASPECT_PATTERNS):
+        s = re.sub(pattern, " ", s, flags=re.IGNORECASE)
+    s = re.sub(rf"\b-?(?:long\s+)?{_MEDIA}\b", " ", s, flags=re.IGNORECASE)
+    s = re.sub(r"\s+", " ", s).strip(" ,;:.!?-")
+    s = re.sub(r"^(?:(?:an?|for|on|of|about|showing)\s+)+", "", s, flags=re.IGNORECASE)
+    s = re.sub(r"(?:\s+(?:for|on|in|with|a|an))+$", "", s, flags=re.IGNORECASE)
+    return s.strip()
+
+
+def shorten_subject(subject: str) -> str:
+    """`subject` kept to at most `MAX_SUBJECT_WORDS` words and `MAX_SUBJECT_CHARS` characters
+    (a run without spaces in Chinese, Japanese or Korean: `MAX_CJK_SUBJECT_CHARS`), cut before
+    a clause word where one falls late enough; a leading capitalised determiner is lowered."""
+    words = subject.split()
+    if all(w.lower().strip(",.") in DANGLING_WORDS for w in words):
+        return ""
+    if has_cjk(subject) and len(subject) > MAX_CJK_SUBJECT_CHARS:
+        return subject[:MAX_CJK_SUBJECT_CHARS].rstrip(" ,、。の的")
+    if len(words) == 1 and len(subject) > MAX_SUBJECT_CHARS:
+        return subject[: MAX_SUBJECT_CHARS // 2]
+    if len(words) > MAX_SUBJECT_WORDS:
+        cut = next((i for i in range(3, MAX_SUBJECT_WORDS + 1)
+                    if words[i].lower() in _CLAUSE_WORDS), MAX_SUBJECT_WORDS)
+        words = words[:cut]
+    while len(" ".join(words)) > MAX_SUBJECT_CHARS and len(words) > 1:
+        words.pop()
+    out = " ".join(words).rstrip(" ,;:-")
+    first, _, rest = out.partition(" ")
+    if first in _LEADING_DETERMINERS and rest:
+        out = first.lower() + " " + rest
+    return out
+
+
+# Spanish, French, German, Italian and Portuguese requests: "Haz un video de 30 segundos sobre
+# los volcanes", "Fais une vidéo sur les volcans", "Mach ein Video über Vulkane".
+_FOREIGN_ABOUT_RE = re.compile(
+    r"(?<!\w)(?:sobre|acerca\s+de|a\s+respeito\s+d[eoa]s?|sur|à\s+propos\s+de|"
+    r"au\s+sujet\s+de|concernant|über|ueber|zum\s+thema|su|sul|sullo|sulla|sui|sugli|sulle|"
+    r"riguardo(?:\s+a)?)\s+(.+)",
+    re.IGNORECASE,
+)
+_FOREIGN_LEAD_RE = re.compile(
+    r"^(?:(?:por\s+favor|s'il\s+te\s+plaît|s'il\s+vous\s+plaît|bitte|per\s+favore)[,\s]+)?"
+    r"(?:haz(?:me)?|crea(?:me)?|créame|genera(?:me)?|fais(?:-moi)?|faites(?:-moi)?|crée(?:z)?|"
+    r"génère|mach(?:e)?|erstelle?|erzeuge?|faça|faz|crie|fai|fammi|realizza|quiero|quisiera|"
+    r"je\s+veux|ich\s+möchte|voglio|quero)\s+"
+    r"(?:(?:un|una|une|uno|um|uma|ein|eine|einen|mir|moi)\s+)*"
+    r"(?:v[ií]deo|vidéo|clip|film|filme|película|pelicula|cortometraje|court\s+métrage|"
+    r"kurzfilm|documental|documentaire|dokumentation|documentario|documentário)?\s*"
+    r"(?:(?:de|du|des|von|di|da|do|sur|über)\s+)?",
+    re.IGNORECASE,
+)
+_PLATFORM_ALT = r"tik\s?-?tok|youtube|yt|instagram|insta|reels?|shorts"
+_FOREIGN_STOP_RE = re.compile(
+    r"[.!?;,](?:\s|$)|\n|\s+[-–—]\s+"
+    r"|\s+(?:\w{1,4}\s+)?\d"
+    rf"|\s+(?:\w{{1,4}}\s+)?(?:{_PLATFORM_ALT})(?!\w)"
+    r"|\s+(?:\w{1,4}\s+)?(?:estilo|style|stil|stile|formato|format)(?!\w)"
+    rf"|\s+(?:\w{{1,4}}\s+)?(?:{_STYLE_ALT})(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _foreign_subject(text: str) -> str:
+    """The subject of a request in a European language other than English."""
+    about = _FOREIGN_ABOUT_RE.search(text)
+    found = about.group(1) if about else _FOREIGN_LEAD_RE.sub("", text, count=1)
+    stop = _FOREIGN_STOP_RE.search(found)
+    found = (found[: stop.start()] if stop else found).strip(" ,;:-\"'“”‘’«»()[]")
+    return shorten_subject(found or text)
+
+
+# Chinese, Japanese and Korean: "桜についての30秒の動画", "关于大海的视频", "바다에 대한 영상".
+_CJK_ABOUT_RES = tuple(re.compile(p) for p in (
+    r"(.+?)(?:について|に関する|に関して|をテーマに)",
+    r"(?:关于|關於)(.+?)(?:的|。|$)",
+    r"(.+?)에\s*(?:대한|관한|대해)",
+    r"(.+?)の(?:[\d.]+\s*(?:秒|分)の?)?(?:動画|ビデオ|映像|ムービー)",
+    r"(.+?)的(?:[\d.]+\s*(?:秒钟|秒|分钟|分鐘)的?)?(?:视频|視頻|影片|短片)",
+))
+_CJK_REQUEST_RE = re.compile(
+    r"^(?:请|請|帮我|幫我|给我|給我)?(?:做|制作|製作|生成|拍)?(?:一个|一個|一段|一部)?"
+    r"|[\d.]+\s*(?:秒钟|秒鐘|秒|分钟|分鐘|分|초|분)(?:の|的)?"
+    r"|(?:動画|ビデオ|映像|ムービー|视频|視頻|影片|영상|동영상)"
+    r"|(?:を|で)?(?:作って|作成して|作る|生成して)(?:ください|下さい)?|ください|만들어\s*주세요"
+)
+
+
+def _cjk_subject(text: str) -> str:
+    """The subject of a request written without spaces (Chinese, Japanese, Korean)."""
+    found = ""
+    for pattern in _CJK_ABOUT_RES:
+        m = pattern.search(text)
+        if m:
+            found = _CJK_REQUEST_RE.sub("", m.group(1))
+            break
+    if not found.strip(" 、。の的"):
+        found = _CJK_REQUEST_RE.sub("", text)
+    found = found.strip(" ,、。の的を?？!！")
+    return shorten_subject(found or text)
+
+
+_ENGLISH_CUES = {"the", "a", "an", "about", "of", "for", "with", "and", "my", "our", "to",
+                 "make", "create", "please", "is", "that", "this", "showing", "explaining",
+                 "generate", "want", "how", "why", "what", "video", "story", "seconds",
+                 "minute", "minutes", "second"}
+
+
+def is_english(text: str) -> bool:
+    """Whether `text` reads as an English request: it opens with a request verb ("Create a
+    ...") or at least two of its words are common English function or request words."""
+    if _LEAD_RE.match(text):
+        return True
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+    return len(words & _ENGLISH_CUES) >= 2
+
+
+def subject_of(text: str) -> str:
+    """What the video is about, as a short phrase: "Create a 30-second video about space
+    exploration" -> "space exploration".
+
+    Clauses addressed to the agents ("render it right away", "skip the approval") are dropped
+    first (`strip_instructions`). Then tries "about X", then "<video|film|story...> of/on/for/
+    showing X", then the text with request words (verbs, durations, styles, platforms, formats)
+    removed. Modifiers after the subject ("for TikTok", "in anime style", ", 45 seconds") are
+    cut, and the result is kept to at most `MAX_SUBJECT_WORDS` words / `MAX_SUBJECT_CHARS`
+    characters. Spanish, French, German, Italian and Portuguese requests are read by their
+    "about" words ("sobre los volcanes" -> "los volcanes"); Chinese, Japanese and Korean ones by
+    theirs ("桜について" -> "桜"), at most `MAX_CJK_SUBJECT_CHARS` characters. Returns "" when
+    only request words remain ("make a video").
+    """
+    text = strip_instructions(clean_text(text or "", 4_000))
+    if not is_english(text):
+        if CJK_RE.search(text) and len(CJK_RE.findall(text)) * 2 >= len(text.replace(" ", "")):
+            return _cjk_subject(text)
+        return _foreign_subject(text)
+    for pattern in (_ABOUT_RE, _MEDIA_PREP_RE):
+        m = pattern.search(text)
+        if m:
+            found = cut_modifiers(m.group(1))
+            if found and re.search(r"\w", found):
+                return shorten_subject(found)
+    head = cut_modifiers(text) or text
+    return shorten_subject(_strip_request_words(head))

@@ -1,0 +1,26 @@
+"""The run context every agent, instruction and tool receives (`RunContextWrapper.context`)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from pixora.context.models import Breakdown, TaskContext
+from pixora.offline.writing import BreakdownRequest
+from pixora.pipeline.jobs import Jobs
+from pixora.services import Services
+
+
+@dataclass
+class AgentContext:
+    """Which task a run works on, for whom, and the services it may use."""
+
+    svc: Services
+    jobs: Jobs
+    task_id: str
+    user_id: str
+    write_breakdown: Callable[[BreakdownRequest], Awaitable[Breakdown]]
+    """The breakdown writer: a structured-output model run, or the offline writer."""
+
+    async def task(self) -> TaskContext:
+        return await self.svc.store.load(self.task_id)
