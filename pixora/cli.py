@@ -18,6 +18,7 @@ from rich.table import Table
 
 from pixora.config import ConfigError, Settings, load_settings
 from pixora.context.models import Breakdown, TaskContext
+from pixora.context.vocabulary import ASPECT_RATIOS
 from pixora.evals.cli import add_eval_parser, run_eval_command
 from pixora.providers import MODELS, describe_providers
 from pixora.services import Services
@@ -208,7 +209,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--style")
     g = c.add_mutually_exclusive_group()
     g.add_argument("--platform", choices=["youtube", "tiktok", "reels", "shorts", "instagram"])
-    g.add_argument("--aspect", choices=["16:9", "9:16", "1:1", "4:5"])
+    g.add_argument("--aspect", choices=ASPECT_RATIOS)
     c.add_argument("--yes", action="store_true", help="approve the breakdown without asking")
     c.add_argument("-o", "--out", type=Path, help="copy the MP4 here")
     c.add_argument("--user", default="cli")

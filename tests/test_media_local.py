@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pixora.context.models import FRAME_SIZES, VoiceSpec
+from pixora.context.models import VoiceSpec
+from pixora.context.vocabulary import FRAME_SIZES, KEN_BURNS_MOVES
 from pixora.media.ffmpeg import probe
-from pixora.media.protocols import MOTIONS, ImageRequest, MotionRequest, MusicRequest, SpeechRequest
+from pixora.media.protocols import ImageRequest, MotionRequest, MusicRequest, SpeechRequest
 from pixora.offline.media import (
     KenBurnsAnimator,
     LocalImageGenerator,
@@ -231,7 +232,7 @@ def frames(path: Path) -> list[np.ndarray]:
         return [f.to_ndarray(format="gray").astype(np.float32) for f in c.decode(video=0)]
 
 
-@pytest.mark.parametrize("motion", MOTIONS)
+@pytest.mark.parametrize("motion", KEN_BURNS_MOVES)
 async def test_ken_burns_clip_is_h264_at_size_fps_and_duration(
         tmp_path: Path, still: Path, motion: str) -> None:
     out = tmp_path / f"{motion}.mp4"

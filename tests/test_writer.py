@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from pixora.context.models import Breakdown, Scene
-from pixora.media.presets import MOOD_MATRIX
+from pixora.context.vocabulary import MOODS
 from pixora.offline.writing import (
     MAX_SUBJECT_CHARS,
     MAX_SUBJECT_WORDS,
@@ -94,7 +94,7 @@ def test_narration_names_the_subject_and_visuals_are_concrete() -> None:
 
 def test_camera_lighting_transitions_follow_the_mood() -> None:
     b = _breakdown("an energetic 60 second video about marathon running", duration_s=60)
-    mood = MOOD_MATRIX["high_energy"]
+    mood = MOODS["high_energy"]
     assert {s.mood for s in b.scenes} == {"high_energy"}
     assert all(s.camera in mood.cameras and s.lighting in mood.lighting for s in b.scenes)
     assert all(a.camera != c.camera for a, c in zip(b.scenes, b.scenes[1:], strict=False))

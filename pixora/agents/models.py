@@ -22,8 +22,8 @@ from pydantic import BaseModel, Field
 
 from pixora.agents.roster import AgentSpec
 from pixora.config import ConfigError, Settings
-from pixora.context.models import MIN_SCENE_S, Breakdown, Character, MusicCue, Scene, Transition
-from pixora.media.presets import PLATFORMS, resolve_mood
+from pixora.context.models import MIN_SCENE_S, Breakdown, Character, MusicCue, Scene
+from pixora.context.vocabulary import PLATFORMS, Transition, resolve_mood
 from pixora.offline.director import OfflineDirector
 from pixora.offline.writing import BreakdownRequest, fit_script, write_breakdown
 

@@ -12,19 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-AspectRatio = Literal["16:9", "9:16", "1:1", "4:5"]
-Transition = Literal[
-    "fade", "dissolve", "wipeleft", "wiperight", "slideleft", "slideright", "fadeblack", "cut"
-]
-TRANSITIONS: tuple[str, ...] = Transition.__args__  # type: ignore[attr-defined]
-
-FRAME_SIZES: dict[str, tuple[int, int]] = {
-    "16:9": (1280, 720),
-    "9:16": (720, 1280),
-    "1:1": (1080, 1080),
-    "4:5": (1080, 1350),
-}
-"""Output frame size in pixels (width, height) for each aspect ratio."""
+from pixora.context.vocabulary import DEFAULT_MOOD, AspectRatio, Transition, VoiceTone
 
 MIN_SCENE_S = 1.5
 MAX_SCENE_S = 60.0
@@ -54,13 +42,13 @@ class VoiceSpec(Model):
 
     voice: str = "default"
     speed: float = Field(1.0, ge=0.5, le=2.0)
-    tone: Literal["neutral", "warm", "bright"] = "neutral"
+    tone: VoiceTone = "neutral"
 
 
 class MusicCue(Model):
     """Background music for a run of consecutive scenes (`first_scene`..`last_scene`, 1-based)."""
 
-    mood: str = "luxury_reveal"
+    mood: str = DEFAULT_MOOD
     genre: str = "ambient"
     first_scene: int = Field(1, ge=1)
     last_scene: int | None = Field(None, ge=1, description="None: to the last scene.")
@@ -74,7 +62,7 @@ class Scene(Model):
     script: str = Field(min_length=1, max_length=2000, description="Narration, spoken verbatim.")
     visual_prompt: str = Field(min_length=1, max_length=2000)
     duration: float = Field(gt=0, le=MAX_SCENE_S, description="Planned length in seconds.")
-    mood: str = "luxury_reveal"
+    mood: str = DEFAULT_MOOD
     camera: str = "dolly_slow"
     lighting: str = ""
     transition: Transition = "fade"

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from pixora.context.models import TRANSITIONS
+from pixora.context.vocabulary import TRANSITIONS
 from pixora.media import soundtrack, timeline
 from pixora.media.encoding import (
     PIECE_FILTER,

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Protocol
 
 from pixora.context.models import VoiceSpec
+from pixora.context.vocabulary import KenBurnsMove
 from pixora.net.errors import ContentPolicyError, ProviderError
-
-Motion = Literal["zoom_in", "zoom_out", "pan_left", "pan_right", "gentle_pan", "static"]
-MOTIONS: tuple[str, ...] = Motion.__args__  # type: ignore[attr-defined]
 
 __all__ = ["ContentPolicyError", "ProviderError"]  # re-exported for providers
 
@@ -61,7 +59,7 @@ class MotionRequest:
 
     image: Path
     duration_s: float
-    motion: Motion
+    motion: KenBurnsMove
     width: int
     height: int
     fps: int = 30

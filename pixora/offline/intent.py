@@ -8,8 +8,11 @@ status, cancel and help. Everything else is `other`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
+
+from pixora.context.vocabulary import MOOD_WORDS, TONE_WORDS
 
 IntentKind = Literal[
     "create", "approve", "reject", "edit", "regenerate", "voice", "music", "character",
@@ -64,12 +67,9 @@ _VISUAL_WORDS = re.compile(
 def _voice_params(text: str) -> dict[str, object]:
     t = text.lower()
     params: dict[str, object] = {}
-    if re.search(r"\b(warm|warmer|deeper|softer|calmer|gentler)\b", t):
-        params["tone"] = "warm"
-    elif re.search(r"\b(bright|brighter|crisper|clearer|energetic)\b", t):
-        params["tone"] = "bright"
-    elif re.search(r"\bneutral\b", t):
-        params["tone"] = "neutral"
+    tone = _first_word(TONE_WORDS, t)
+    if tone:
+        params["tone"] = TONE_WORDS[tone]
     if re.search(r"\bmuch slower\b", t):
         params["speed"] = 0.75
     elif re.search(r"\bslower|slow down\b", t):
@@ -81,10 +81,12 @@ def _voice_params(text: str) -> dict[str, object]:
     return params
 
 
-_MUSIC_MOODS = (
-    "calm", "calmer", "epic", "energetic", "upbeat", "dreamy", "mysterious", "dark", "warm",
-    "emotional", "gentle", "peaceful", "intense", "inspiring", "uplifting", "sad", "hopeful",
-)
+def _first_word(words: Iterable[str], text: str) -> str | None:
+    """The word of `words` that occurs first in `text` as a whole word, if any."""
+    found = [(m.start(), w) for w in words if (m := re.search(rf"\b{re.escape(w)}\b", text))]
+    return min(found)[1] if found else None
+
+
 _GENRES = (
     "ambient", "orchestral", "electronic", "acoustic", "lofi", "lo-fi", "piano", "cinematic",
     "jazz", "rock", "synthwave",
@@ -93,7 +95,7 @@ _GENRES = (
 
 def _music_params(text: str) -> dict[str, object]:
     t = text.lower()
-    mood = next((m for m in _MUSIC_MOODS if re.search(rf"\b{m}\b", t)), "calm")
+    mood = _first_word(MOOD_WORDS, t) or "calm"
     genre = next((g for g in _GENRES if g in t), "ambient")
     return {"mood": mood, "genre": genre.replace("lo-fi", "lofi")}
 

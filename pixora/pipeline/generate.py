@@ -19,7 +19,6 @@ from typing import Any
 from PIL import Image, UnidentifiedImageError
 
 from pixora.context.models import (
-    FRAME_SIZES,
     Asset,
     AssetKind,
     Breakdown,
@@ -30,9 +29,9 @@ from pixora.context.models import (
     TaskContext,
     VideoVersion,
 )
+from pixora.context.vocabulary import FRAME_SIZES, ken_burns_move
 from pixora.media.compose import Composer, MusicInput, SceneInput
 from pixora.media.cost import estimate_cost_usd
-from pixora.media.presets import motion_for_camera
 from pixora.media.protocols import (
     ImageRequest,
     MediaFile,
@@ -220,7 +219,7 @@ class Generator:
         motion = self.svc.providers.motion
         req = MotionRequest(
             image=self.svc.storage.local_path(image.key), duration_s=duration,
-            motion=motion_for_camera(scene.camera), width=width, height=height,
+            motion=ken_burns_move(scene.camera), width=width, height=height,
             fps=self.svc.settings.fps, prompt=scene.visual_prompt, seed=_seed(scene.index),
             keyframes_s=body_edges(
                 [s.transition for s in bd.scenes], scene.index - 1, duration,

@@ -13,15 +13,18 @@ from typing import Any, Literal
 from agents import RunContextWrapper
 
 from pixora.context.models import Breakdown, MusicCue
+from pixora.context.vocabulary import (
+    KEN_BURNS_MOVES,
+    AspectRatio,
+    KenBurnsMove,
+    VoiceTone,
+    resolve_mood,
+)
 from pixora.media.ffmpeg import run_ffmpeg
-from pixora.media.presets import resolve_mood
-from pixora.media.protocols import MOTIONS, Motion
 from pixora.pipeline.generate import Generator
 from pixora.tools.common import ToolError, require_approved, result, save_breakdown
 from pixora.tools.common import tool as pixora_tool
 from pixora.tools.context import AgentContext
-
-VoiceTone = Literal["neutral", "warm", "bright"]
 
 
 async def _edit_or_make(
@@ -70,7 +73,7 @@ async def generate_scene_image_tool(
     scene_index: int,
     prompt: str,
     style: str,
-    aspect_ratio: Literal["16:9", "9:16", "1:1", "4:5"] = "16:9",
+    aspect_ratio: AspectRatio = "16:9",
 ) -> str:
     """Make the image for one scene of the approved breakdown.
 
@@ -150,14 +153,14 @@ async def image_to_video_tool(
         duration: Planned scene length in seconds; a different one is saved as an edit.
         motion_type: Camera motion; a different one than the scene's camera is saved as an edit.
     """
-    if motion_type not in MOTIONS:
-        raise ToolError(f"motion_type must be one of {', '.join(MOTIONS)}")
+    if motion_type not in KEN_BURNS_MOVES:
+        raise ToolError(f"motion_type must be one of {', '.join(KEN_BURNS_MOVES)}")
     task = await ctx.context.task()
     if image_url and task.breakdown:
         key = task.assets.get(f"scene_{scene_index}/image")
         if key is None or image_url != await ctx.context.svc.storage.url(key.key):
             raise ToolError(f"image_url is not scene {scene_index}'s image; leave it empty")
-    motion: Motion = motion_type
+    motion: KenBurnsMove = motion_type
     return await _edit_or_make(
         ctx.context, scene_index, {"duration": round(duration, 1), "camera": motion}, "motion"
     )

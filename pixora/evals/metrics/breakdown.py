@@ -10,7 +10,7 @@ Checks (on the task's current breakdown, when the case expects one):
 - `complete` (always): every scene has a non-empty script and visual prompt.
 - `aspect_ratio`, `style`: equal to the expected values.
 - `mood`: at least half the scenes have the expected mood category (a mood word is resolved
-  with `pixora.media.presets.resolve_mood`); `music_mood`: the first music cue's mood.
+  with `pixora.context.vocabulary.resolve_mood`); `music_mood`: the first music cue's mood.
 - `voice_tone`, `voice_speed`: the breakdown's voice.
 - `characters`: each expected name is a character of the breakdown and appears in at least
   two scenes (one, for a one-scene video).
@@ -28,8 +28,8 @@ import re
 
 from pixora.context.models import Breakdown
 from pixora.context.text import word_count
+from pixora.context.vocabulary import resolve_mood
 from pixora.evals.metrics import CaseRun, Check, MetricResult
-from pixora.media.presets import resolve_mood
 
 NAME = "breakdown"
 MAX_WORDS_PER_SECOND = 2.7

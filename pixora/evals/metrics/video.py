@@ -32,7 +32,7 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from pixora.context.models import FRAME_SIZES
+from pixora.context.vocabulary import FRAME_SIZES
 from pixora.evals.metrics import CaseRun, Check, MetricResult
 from pixora.media.ffmpeg import FFmpegError, probe, run_ffmpeg_stderr
 

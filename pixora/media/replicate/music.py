@@ -17,9 +17,9 @@ import replicate
 from replicate.exceptions import ReplicateError
 
 from pixora.config import Settings
+from pixora.context.vocabulary import MOODS, resolve_mood
 from pixora.media.cost import estimate_cost_usd
 from pixora.media.ffmpeg import probe
-from pixora.media.presets import MOOD_MATRIX, resolve_mood
 from pixora.media.protocols import ContentPolicyError, MediaFile, MusicRequest, ProviderError
 from pixora.media.transfer import save_audio
 from pixora.net.errors import TransientError
@@ -37,7 +37,7 @@ POLICY_WORDS = ("nsfw", "content policy", "flagged", "sensitive content")
 
 def music_prompt(req: MusicRequest) -> str:
     """A MusicGen text prompt from the cue's mood category and genre (tempo, key, feel)."""
-    preset = MOOD_MATRIX[resolve_mood(req.mood)]
+    preset = MOODS[resolve_mood(req.mood)]
     feel = ", ".join(preset.keywords)
     return (
         f"{req.genre} instrumental background music, {feel}, {preset.tempo_bpm} bpm, "

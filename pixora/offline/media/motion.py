@@ -20,9 +20,10 @@ from pathlib import Path
 
 from PIL import Image
 
+from pixora.context.vocabulary import KEN_BURNS_MOVES, KenBurnsMove
 from pixora.media.encoding import PIECE_FILTER, encoder_args, keyframe_args
 from pixora.media.ffmpeg import FFMPEG, FFmpegError
-from pixora.media.protocols import MOTIONS, MediaFile, Motion, MotionRequest
+from pixora.media.protocols import MediaFile, MotionRequest
 
 MAX_ZOOM = 1.18
 """The tightest crop any move reaches (1.18 = 1/1.18 of the still's width in frame)."""
@@ -39,14 +40,14 @@ class Move:
     end: tuple[float, float, float]
 
 
-def plan_move(motion: Motion, seed: int = 0) -> Move:
+def plan_move(motion: KenBurnsMove, seed: int = 0) -> Move:
     """The start and end framing of a Ken Burns `motion`; `seed` picks drift directions.
 
     Raises:
         ValueError: unknown motion.
     """
-    if motion not in MOTIONS:
-        raise ValueError(f"unknown motion {motion!r}; expected one of {', '.join(MOTIONS)}")
+    if motion not in KEN_BURNS_MOVES:
+        raise ValueError(f"unknown motion {motion!r}; expected one of {', '.join(KEN_BURNS_MOVES)}")
     side = -1 if seed % 2 else 1
     z = 1.12
     slack = (1 - 1 / z) / 2  # how far the centre can travel at zoom z

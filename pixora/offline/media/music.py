@@ -1,10 +1,10 @@
 """Offline background music: a numpy synthesizer that writes seamless loops.
 
-The mood category (presets.MOOD_MATRIX) gives the tempo, key and chord progression and picks
-the instruments; the genre nudges the arrangement. Every note, echo and reverb tail is laid on
-a circular buffer (tails wrap into the head, reverb is a circular FFT convolution), and the
-track is a whole number of bars (the tempo is adjusted by a few percent to fit), so sample
-N-1 flows into sample 0 without a click. Output: stereo 16-bit WAV at 48 kHz, exactly
+The mood category (`pixora.context.vocabulary.MOODS`) gives the tempo, key and chord
+progression and picks the instruments; the genre nudges the arrangement. Every note, echo and
+reverb tail is laid on a circular buffer (tails wrap into the head, reverb is a circular FFT
+convolution), and the track is a whole number of bars (the tempo is adjusted by a few percent
+to fit), so sample N-1 flows into sample 0 without a click. Output: stereo 16-bit WAV at 48 kHz, exactly
 round(duration_s * 48000) samples, peak-normalised to -3 dBFS.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pixora.media.presets import MOOD_MATRIX, resolve_mood
+from pixora.context.vocabulary import MOODS, resolve_mood
 from pixora.media.protocols import MediaFile, MusicRequest
 
 RATE = 48_000
@@ -306,7 +306,7 @@ class Plan:
 
 def plan(req: MusicRequest, arrangement: Arrangement) -> Plan:
     """The sample count, beat grid and harmony of a request."""
-    preset = MOOD_MATRIX[resolve_mood(req.mood)]
+    preset = MOODS[resolve_mood(req.mood)]
     n = max(round(req.duration_s * RATE), 1)
     beats = fit_beats(req.duration_s, preset.tempo_bpm * arrangement.tempo_scale)
     tonic, scale = parse_key(preset.key)

@@ -6,7 +6,7 @@ Korean) into a `BreakdownRequest`, leaving out clauses addressed to the agents (
 approval"); `write_breakdown` turns it into a `Breakdown` with a hook / development / close
 arc, narration paced at most `WORDS_PER_SECOND`, concrete image-ready visual prompts that show
 the subject itself, short content-based scene titles ("Liftoff", "Lighthouse at Dusk"), cameras
-and lighting from the mood matrix (`pixora.media.presets`), transitions, characters and music
+and lighting from the mood matrix (`pixora.context.vocabulary`), transitions, characters and music
 cues. `revise_scene` applies one plain-language edit (the user's whole message, split into
 its narration and visual parts) to one scene.
 
@@ -40,28 +40,17 @@ from pixora.offline.writing.request import (
 )
 from pixora.offline.writing.revise import UpdateType, revise_scene, split_instruction
 from pixora.offline.writing.shots import MAX_TITLE_WORDS, PictureNoun, picture_noun
-from pixora.offline.writing.vocabulary import (
-    CAMERA_PHRASES,
-    LIGHTING_PHRASES,
-    STYLES,
-    StylePreset,
-    style_preset,
-)
 
 __all__ = [
-    "CAMERA_PHRASES",
-    "LIGHTING_PHRASES",
     "MAX_CJK_SUBJECT_CHARS",
     "MAX_DURATION_S",
     "MAX_SUBJECT_CHARS",
     "MAX_SUBJECT_WORDS",
     "MAX_TITLE_WORDS",
     "MIN_DURATION_S",
-    "STYLES",
     "WORDS_PER_SECOND",
     "BreakdownRequest",
     "PictureNoun",
-    "StylePreset",
     "UpdateType",
     "character_id",
     "extract_characters",
@@ -75,7 +64,6 @@ __all__ = [
     "split_duration",
     "split_instruction",
     "strip_instructions",
-    "style_preset",
     "subject_of",
     "write_breakdown",
 ]

@@ -9,15 +9,17 @@ import random
 import re
 from collections.abc import Sequence
 
-from pixora.context.models import (
-    MAX_SCENES,
-    MIN_SCENE_S,
-    Breakdown,
-    MusicCue,
-    Scene,
-    VoiceSpec,
+from pixora.context.models import MAX_SCENES, MIN_SCENE_S, Breakdown, MusicCue, Scene, VoiceSpec
+from pixora.context.vocabulary import (
+    ENERGY_ORDER,
+    MOODS,
+    STYLE_BY_ALIAS,
+    VOCABULARY,
+    camera_phrase,
+    lighting_phrase,
+    resolve_mood,
+    style_for,
 )
-from pixora.media.presets import MOOD_MATRIX, resolve_mood
 from pixora.offline.writing.characters import extract_characters, role_phrase
 from pixora.offline.writing.narration import (
     Pool,
@@ -43,18 +45,11 @@ from pixora.offline.writing.shots import (
 from pixora.offline.writing.text import clean_text, seeded_random, sentence_case, title_case
 from pixora.offline.writing.vocabulary import (
     COMPANION_LINES,
-    ENERGY_ORDER,
     FOLLOW_UPS,
-    FRAMING,
     GENERIC_PLACES,
     STORY_LINES,
     STORY_SHOTS,
-    STYLE_BY_ALIAS,
-    VOICE_TONE,
     Topic,
-    camera_phrase,
-    lighting_phrase,
-    style_preset,
     topic_for,
 )
 
@@ -188,7 +183,8 @@ def _fallback_title(subject: str, english: bool) -> str:
 
 def _visual(desc: str, subject: str, look: str, lighting: str, camera: str, aspect: str) -> str:
     """ "<Description>. Theme: <subject>. <Look, lighting, camera, framing>." """
-    parts = [look, lighting_phrase(lighting), camera_phrase(camera), FRAMING[aspect]]
+    framing = VOCABULARY.aspect_ratios[aspect].framing
+    parts = [look, lighting_phrase(lighting), camera_phrase(camera), framing]
     tail = sentence_case(", ".join(p for p in parts if p))
     text = f"{sentence_case(desc)}. Theme: {subject}. {tail}."
     return clean_text(text, PROMPT_FIELD_CHARS)
@@ -205,7 +201,7 @@ def write_breakdown(req: BreakdownRequest) -> Breakdown:
     names the subject in the hook and the close and, between them, speaks of it with pronouns
     and its topic family's people, things and places (or follows the characters), at most
     `WORDS_PER_SECOND` words per second of its scene (CJK text: one word per two characters).
-    Cameras and lighting come from the mood's row of `presets.MOOD_MATRIX`; the last
+    Cameras and lighting come from the mood's row of `vocabulary.MOODS`; the last
     transition is "fadeblack". Videos over 90 s get two music cues, the second a step up in
     energy.
 
@@ -219,8 +215,8 @@ def write_breakdown(req: BreakdownRequest) -> Breakdown:
                         req.mood, req.platform)
     topic = topic_for(f"{subject} {req.prompt[:2000]}")
     mood = _infer_mood(req, topic)
-    preset = MOOD_MATRIX[mood]
-    style = style_preset(req.style)
+    preset = MOODS[mood]
+    style_name, style = style_for(req.style)
     characters = extract_characters(req.prompt[:4000])
     story = bool(characters)
     n = scene_count(req.duration_s)
@@ -273,15 +269,15 @@ def write_breakdown(req: BreakdownRequest) -> Breakdown:
             transition=transitions[i],
             characters=[c.id for c in present] if story else [],
         ))
-    voice = req.voice or VoiceSpec(tone=VOICE_TONE[mood])
+    voice = req.voice or VoiceSpec(tone=MOODS[mood].voice_tone)
     return Breakdown(
         title=clean_text(title_case(subject) if is_english(subject) or len(subject.split()) < 3
                          else sentence_case(subject), 80),
         prompt=req.prompt,
-        style=style.name,
+        style=style_name,
         aspect_ratio=req.aspect_ratio,  # type: ignore[arg-type]
         voice=voice,
-        music=_music(mood, style.genre, n, req.duration_s),
+        music=_music(mood, style.music_genre, n, req.duration_s),
         characters=characters,
         scenes=scenes,
     )

@@ -8,10 +8,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pixora.context.models import FRAME_SIZES, VoiceSpec
-from pixora.media.presets import MOOD_ALIASES, MOOD_MATRIX, PLATFORMS
+from pixora.context.models import VoiceSpec
+from pixora.context.vocabulary import FRAME_SIZES, MOOD_WORDS, PLATFORMS, STYLE_BY_ALIAS, style_for
 from pixora.offline.writing.text import CJK_RE, DANGLING_WORDS, clean_text, has_cjk, standalone
-from pixora.offline.writing.vocabulary import STYLE_BY_ALIAS, style_preset
 
 MIN_DURATION_S = 5.0
 MAX_DURATION_S = 600.0
@@ -60,7 +59,7 @@ class BreakdownRequest:
             )
         object.__setattr__(self, "duration_s", round(duration * 2) / 2)
         style = clean_text(self.style or "cinematic", 40).lower()
-        object.__setattr__(self, "style", style_preset(style).name if style else "cinematic")
+        object.__setattr__(self, "style", style_for(style)[0] if style else "cinematic")
         if self.aspect_ratio not in FRAME_SIZES:
             raise ValueError(f"aspect ratio must be one of {', '.join(FRAME_SIZES)}")
         if self.platform is not None:
@@ -124,15 +123,8 @@ _ASPECT_PATTERNS: tuple[tuple[str, str], ...] = (
 _MOOD_LEVEL_RE = re.compile(
     r"\b(?:mood|energy)(?:\s+level)?\s*(?:of|at|:|=|to)?\s*(\d{1,3})\b", re.IGNORECASE
 )
-_MOOD_WORDS: dict[str, str] = {
-    **{k: v for k, v in MOOD_ALIASES.items() if k != "cinematic"},
-    **{kw: p.name for p in MOOD_MATRIX.values() for kw in p.keywords},
-    **{p.name.replace("_", " "): p.name for p in MOOD_MATRIX.values()},
-    "high-energy": "high_energy", "relaxing": "intimate_story", "cozy": "intimate_story",
-    "dramatic": "high_energy", "fun": "high_energy", "playful": "high_energy",
-    "dreamlike": "surreal_trip", "trippy": "surreal_trip", "luxurious": "luxury_reveal",
-    "serene": "intimate_story", "heartwarming": "intimate_story", "spooky": "surreal_trip",
-}
+_MOOD_WORDS: dict[str, str] = {w: m for w, m in MOOD_WORDS.items() if w not in STYLE_BY_ALIAS}
+"""Mood words in a request; a style name ("cinematic") names the style, not the mood."""
 _MOOD_WORDS_SORTED = tuple(sorted(_MOOD_WORDS))
 
 
@@ -179,7 +171,7 @@ def _first_match(patterns: Sequence[tuple[str, str]], text: str) -> str | None:
 
 def _find_style(text: str) -> str | None:
     alias = _earliest_word(STYLE_BY_ALIAS, text)
-    return STYLE_BY_ALIAS[alias].name if alias else None
+    return STYLE_BY_ALIAS[alias] if alias else None
 
 
 def find_mood(text: str) -> str | float | None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from pixora.context.models import Breakdown, Scene
+from pixora.context.vocabulary import VOCABULARY, camera_phrase, lighting_phrase
 from pixora.offline.writing.breakdown import PROMPT_FIELD_CHARS, plan_beats
 from pixora.offline.writing.characters import role_phrase
 from pixora.offline.writing.edit_rules import (
@@ -48,15 +49,7 @@ from pixora.offline.writing.text import (
     standalone,
     word_count,
 )
-from pixora.offline.writing.vocabulary import (
-    CAMERA_PHRASES,
-    FOLLOW_UPS,
-    LIGHTING_PHRASES,
-    STORY_LINES,
-    Topic,
-    lighting_phrase,
-    topic_for,
-)
+from pixora.offline.writing.vocabulary import FOLLOW_UPS, STORY_LINES, Topic, topic_for
 
 MAX_INSTRUCTION_CHARS = 1_000
 UpdateType = Literal["script", "visual", "both"]
@@ -149,7 +142,7 @@ def _revise_visual(scene: Scene, instruction: str, alone: bool,
     camera = next((name for pattern, name in CAMERA_CHANGES
                    if re.search(pattern, instruction, re.IGNORECASE)), scene.camera)
     lighting = next((c.lighting for c in reversed(changes) if c.lighting), scene.lighting)
-    old_light = LIGHTING_PHRASES.get(scene.lighting)
+    old_light = VOCABULARY.lighting.get(scene.lighting)
     relit = any(c.lighting for c in changes)
     if relit and old_light and old_light.lower() in style.lower():
         style = re.sub(re.escape(old_light), _SLOT, style, count=1, flags=re.IGNORECASE)
@@ -183,7 +176,8 @@ def _revise_visual(scene: Scene, instruction: str, alone: bool,
         style = style.replace(_SLOT, new_light) if _SLOT in style else _swap_phrase(
             style, None, new_light)
     if camera != scene.camera:
-        style = _swap_phrase(style, CAMERA_PHRASES.get(scene.camera), CAMERA_PHRASES[camera])
+        old_camera = VOCABULARY.cameras.get(scene.camera)
+        style = _swap_phrase(style, old_camera and old_camera.phrase, camera_phrase(camera))
     if free_text and not changes and replacement is None and camera == scene.camera:
         addition = IMPERATIVE_LEAD_RE.sub("", QUOTED_RE.sub(" ", instruction) if not alone
                                           else instruction, count=1).strip(" .,")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from PIL import Image
 
-from pixora.media.presets import resolve_mood
+from pixora.context.vocabulary import resolve_mood
 from pixora.media.protocols import ImageRequest
 from pixora.offline.media.scene_art import landscape as land
 from pixora.offline.media.scene_art.abstract import abstract

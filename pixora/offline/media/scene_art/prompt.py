@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pixora.media.presets import resolve_mood
+from pixora.context.vocabulary import resolve_mood
 
 
 def _words(*patterns: str) -> re.Pattern[str]:
