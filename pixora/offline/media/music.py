@@ -4,8 +4,8 @@ The mood category (`pixora.context.vocabulary.MOODS`) gives the tempo, key and c
 progression and picks the instruments; the genre nudges the arrangement. Every note, echo and
 reverb tail is laid on a circular buffer (tails wrap into the head, reverb is a circular FFT
 convolution), and the track is a whole number of bars (the tempo is adjusted by a few percent
-to fit), so sample N-1 flows into sample 0 without a click. Output: stereo 16-bit WAV at 48 kHz, exactly
-round(duration_s * 48000) samples, peak-normalised to -3 dBFS.
+to fit), so sample N-1 flows into sample 0 without a click. Output: stereo 16-bit WAV at 48 kHz,
+exactly round(duration_s * 48000) samples, peak-normalised to -3 dBFS.
 """
 
 from __future__ import annotations
