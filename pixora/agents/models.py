@@ -23,9 +23,10 @@ from pydantic import BaseModel, Field
 from pixora.agents.roster import AgentSpec
 from pixora.config import ConfigError, Settings
 from pixora.context.models import MIN_SCENE_S, Breakdown, Character, MusicCue, Scene
+from pixora.context.requests import BreakdownRequest
 from pixora.context.vocabulary import PLATFORMS, Transition, resolve_mood
 from pixora.offline.director import OfflineDirector
-from pixora.offline.writing import BreakdownRequest, fit_script, write_breakdown
+from pixora.offline.writing import fit_script, write_breakdown
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from pixora.context.models import Breakdown, TaskContext
-from pixora.offline.writing import BreakdownRequest
+from pixora.context.requests import BreakdownRequest
 from pixora.pipeline.jobs import Jobs
 from pixora.services import Services
 

@@ -7,8 +7,9 @@ from typing import Literal
 from agents import RunContextWrapper
 
 from pixora.context.models import Breakdown
+from pixora.context.requests import BreakdownRequest
 from pixora.context.vocabulary import AspectRatio
-from pixora.offline.writing import BreakdownRequest, revise_scene
+from pixora.offline.writing import revise_scene
 from pixora.tools.common import ToolError, require_breakdown, result, save_breakdown, scene_summary
 from pixora.tools.common import tool as pixora_tool
 from pixora.tools.context import AgentContext

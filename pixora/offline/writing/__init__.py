@@ -18,6 +18,7 @@ shows and its title), `revise` (editing a scene), `characters`, `narration` (pac
 lines), `vocabulary` and `edit_rules` (data), `text` (string helpers).
 """
 
+from pixora.context.requests import MAX_DURATION_S, MIN_DURATION_S, BreakdownRequest
 from pixora.offline.writing.breakdown import (
     plan_beats,
     scene_count,
@@ -28,11 +29,8 @@ from pixora.offline.writing.characters import character_id, extract_characters
 from pixora.offline.writing.narration import WORDS_PER_SECOND, fit_script
 from pixora.offline.writing.request import (
     MAX_CJK_SUBJECT_CHARS,
-    MAX_DURATION_S,
     MAX_SUBJECT_CHARS,
     MAX_SUBJECT_WORDS,
-    MIN_DURATION_S,
-    BreakdownRequest,
     is_english,
     parse_request,
     strip_instructions,

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 from pixora.context.models import MAX_SCENES, MIN_SCENE_S, Breakdown, MusicCue, Scene, VoiceSpec
+from pixora.context.requests import EMPTY_PROMPT, BreakdownRequest
 from pixora.context.vocabulary import (
     ENERGY_ORDER,
     MOODS,
@@ -29,8 +30,6 @@ from pixora.offline.writing.narration import (
     topic_lines,
 )
 from pixora.offline.writing.request import (
-    EMPTY_PROMPT,
-    BreakdownRequest,
     find_mood,
     is_english,
     subject_of,

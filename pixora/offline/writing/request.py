@@ -6,75 +6,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
-from pixora.context.models import VoiceSpec
-from pixora.context.vocabulary import FRAME_SIZES, MOOD_WORDS, PLATFORMS, STYLE_BY_ALIAS, style_for
+from pixora.context.requests import (
+    EMPTY_PROMPT,
+    MAX_PROMPT_CHARS,
+    BreakdownRequest,
+)
+from pixora.context.vocabulary import MOOD_WORDS, PLATFORMS, STYLE_BY_ALIAS
 from pixora.offline.writing.text import CJK_RE, DANGLING_WORDS, clean_text, has_cjk, standalone
 
-MIN_DURATION_S = 5.0
-MAX_DURATION_S = 600.0
-MAX_PROMPT_CHARS = 20_000
 MAX_SUBJECT_WORDS = 8
 MAX_SUBJECT_CHARS = 60
 MAX_CJK_SUBJECT_CHARS = 12
 """Longest subject in a script without spaces (Chinese, Japanese, Korean), in characters:
 six spoken words at two characters a word."""
-
-EMPTY_PROMPT = (
-    "describe the video you want, e.g. 'a 30-second video about space exploration'"
-)
-
-
-@dataclass(frozen=True)
-class BreakdownRequest:
-    """What to write. `duration_s` is seconds (5..600), rounded to 0.5 s; `mood` is a mood
-    category, an adjective or a 0-100 energy level (see `presets.resolve_mood`); a `platform`
-    from `presets.PLATFORMS` sets the aspect ratio unless a non-default one is given, and caps
-    the duration.
-
-    Raises:
-        ValueError: empty prompt, duration out of range, unknown aspect ratio or platform, or a
-            duration longer than the platform allows.
-    """
-
-    prompt: str
-    duration_s: float = 30
-    style: str = "cinematic"
-    aspect_ratio: str = "16:9"
-    mood: str | float | None = None
-    platform: str | None = None
-    voice: VoiceSpec | None = None
-
-    def __post_init__(self) -> None:
-        prompt = clean_text(self.prompt or "", MAX_PROMPT_CHARS)
-        if not prompt:
-            raise ValueError(EMPTY_PROMPT)
-        object.__setattr__(self, "prompt", prompt)
-        duration = float(self.duration_s)
-        if not MIN_DURATION_S <= duration <= MAX_DURATION_S:
-            raise ValueError(
-                f"duration must be between {MIN_DURATION_S:g} and {MAX_DURATION_S:g} seconds "
-                f"(got {duration:g})"
-            )
-        object.__setattr__(self, "duration_s", round(duration * 2) / 2)
-        style = clean_text(self.style or "cinematic", 40).lower()
-        object.__setattr__(self, "style", style_for(style)[0] if style else "cinematic")
-        if self.aspect_ratio not in FRAME_SIZES:
-            raise ValueError(f"aspect ratio must be one of {', '.join(FRAME_SIZES)}")
-        if self.platform is not None:
-            key = self.platform.strip().lower()
-            if key not in PLATFORMS:
-                raise ValueError(f"platform must be one of {', '.join(PLATFORMS)}")
-            preset = PLATFORMS[key]
-            object.__setattr__(self, "platform", key)
-            if self.aspect_ratio == "16:9":
-                object.__setattr__(self, "aspect_ratio", preset.aspect_ratio)
-            if self.duration_s > preset.max_duration_s:
-                raise ValueError(
-                    f"{key} videos are at most {preset.max_duration_s} seconds "
-                    f"(asked for {self.duration_s:g})"
-                )
 
 
 _NUMBER_WORDS = {
