@@ -82,6 +82,8 @@ class Character(Model):
 
     id: str
     name: str
+    kind: str = Field("person", description='"person", an animal species ("dog"), "robot" or '
+                      '"creature".')
     role: str = ""
     description: str = Field("", description="Visual traits used in every image prompt.")
     personality: str = ""

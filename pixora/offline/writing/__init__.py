@@ -19,9 +19,9 @@ lines), `vocabulary` and `edit_rules` (data), `text` (string helpers).
 """
 
 from pixora.context.requests import MAX_DURATION_S, MIN_DURATION_S, BreakdownRequest
+from pixora.offline.writing.beats import preferred_scenes, scene_count
 from pixora.offline.writing.breakdown import (
     plan_beats,
-    scene_count,
     split_duration,
     write_breakdown,
 )
@@ -57,6 +57,7 @@ __all__ = [
     "parse_request",
     "picture_noun",
     "plan_beats",
+    "preferred_scenes",
     "revise_scene",
     "scene_count",
     "split_duration",

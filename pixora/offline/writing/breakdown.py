@@ -8,9 +8,11 @@ import math
 import random
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from pixora.context.models import MAX_SCENES, MIN_SCENE_S, Breakdown, MusicCue, Scene, VoiceSpec
+from pixora.context.models import MIN_SCENE_S, Breakdown, Character, MusicCue, Scene, VoiceSpec
 from pixora.context.requests import EMPTY_PROMPT, BreakdownRequest
+from pixora.context.text import word_count
 from pixora.context.vocabulary import (
     ENERGY_ORDER,
     MOODS,
@@ -21,17 +23,28 @@ from pixora.context.vocabulary import (
     resolve_mood,
     style_for,
 )
-from pixora.offline.writing.characters import extract_characters, role_phrase
+from pixora.offline.writing.beats import (
+    allot,
+    beat_title,
+    preferred_scenes,
+    present,
+    scene_count,
+    without_opener,
+)
+from pixora.offline.writing.characters import cast_from_specs, extract_characters, role_phrase
 from pixora.offline.writing.narration import (
     Pool,
+    fit_script,
     follow_group,
     narrate,
     subject_fields,
     topic_lines,
 )
+from pixora.offline.writing.reading import content_of, read_beats
 from pixora.offline.writing.request import (
     find_mood,
     is_english,
+    shorten_subject,
     subject_of,
 )
 from pixora.offline.writing.shots import (
@@ -41,11 +54,19 @@ from pixora.offline.writing.shots import (
     reads_english,
     unique_title,
 )
-from pixora.offline.writing.text import clean_text, seeded_random, sentence_case, title_case
+from pixora.offline.writing.text import (
+    CJK_RE,
+    DANGLING_WORDS,
+    clean_text,
+    seeded_random,
+    sentence_case,
+    title_case,
+)
 from pixora.offline.writing.vocabulary import (
     COMPANION_LINES,
     FOLLOW_UPS,
     GENERIC_PLACES,
+    SHOT_SCALES,
     STORY_LINES,
     STORY_SHOTS,
     Topic,
@@ -78,19 +99,6 @@ def plan_beats(n: int, story: bool = False) -> list[str]:
     development = _STORY_DEVELOPMENT if story else _TOPIC_DEVELOPMENT
     middle = [development[i % len(development)] for i in range(n - 4)]
     return ["hook", "context", *middle, "peak", "close"]
-
-
-def scene_count(duration_s: float) -> int:
-    """Scenes for a video of `duration_s` seconds: about 5 s each up to 30 s, growing to about
-    10 s each at 180 s and beyond, at most `MAX_SCENES`, each at least `MIN_SCENE_S`."""
-    if duration_s <= 30:
-        length = 5.0
-    elif duration_s <= 180:
-        length = 5.0 + (duration_s - 30.0) / 150.0 * 4.5
-    else:
-        length = 10.0
-    n = round(duration_s / length)
-    return max(1, min(n, MAX_SCENES, int(duration_s // MIN_SCENE_S)))
 
 
 def split_duration(total_s: float, weights: Sequence[float]) -> list[float]:
@@ -180,75 +188,182 @@ def _fallback_title(subject: str, english: bool) -> str:
     return picture_noun(subject, english).title or "Scene"
 
 
-def _visual(desc: str, subject: str, look: str, lighting: str, camera: str, aspect: str) -> str:
-    """ "<Description>. Theme: <subject>. <Look, lighting, camera, framing>." """
+def _visual(desc: str, look: str, lighting: str, camera: str, aspect: str,
+            subject: str = "") -> str:
+    """ "<Description>. [Theme: <subject>.] <Look, lighting, camera, framing>." """
     framing = VOCABULARY.aspect_ratios[aspect].framing
     parts = [look, lighting_phrase(lighting), camera_phrase(camera), framing]
     tail = sentence_case(", ".join(p for p in parts if p))
-    text = f"{sentence_case(desc)}. Theme: {subject}. {tail}."
-    return clean_text(text, PROMPT_FIELD_CHARS)
+    theme = f" Theme: {subject}." if subject else ""
+    return clean_text(f"{sentence_case(desc.rstrip(' .'))}.{theme} {tail}.", PROMPT_FIELD_CHARS)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every scene of a breakdown shares: its mood, style and the cycle of cameras,
+    lighting and transitions."""
+
+    mood: str
+    style_name: str
+    look: str
+    genre: str
+    camera_start: int
+    light_start: int
+    transitions: list[str]
+
+    def camera(self, i: int) -> str:
+        cams = MOODS[self.mood].cameras
+        return cams[(self.camera_start + i) % len(cams)]
+
+    def lighting(self, i: int) -> str:
+        lights = MOODS[self.mood].lighting
+        return lights[(self.light_start + i // 2) % len(lights)]
+
+
+def _plan(req: BreakdownRequest, mood: str, n: int, rng: random.Random) -> _Plan:
+    preset = MOODS[mood]
+    style_name, style = style_for(req.style)
+    return _Plan(mood, style_name, style.look, style.music_genre,
+                 rng.randrange(len(preset.cameras)), rng.randrange(len(preset.lighting)),
+                 _transitions(n, mood, rng))
+
+
+def _breakdown(req: BreakdownRequest, title: str, plan: _Plan, scenes: list[Scene],
+               characters: list[Character]) -> Breakdown:
+    return Breakdown(
+        title=clean_text(title, 80) or "Untitled",
+        prompt=req.prompt,
+        style=plan.style_name,
+        aspect_ratio=req.aspect_ratio,  # type: ignore[arg-type]
+        voice=req.voice or VoiceSpec(tone=MOODS[plan.mood].voice_tone),
+        music=_music(plan.mood, plan.genre, len(scenes), req.duration_s),
+        characters=characters,
+        scenes=scenes,
+    )
+
+
+def _who(people: list[Character]) -> str:
+    return " and ".join(f"{c.name} ({c.description})" for c in people)
+
+
+def _from_beats(req: BreakdownRequest, beats: list[str], characters: list[Character],
+                rng: random.Random) -> Breakdown:
+    """One beat (or a piece of one) a scene, in order, narrated in the person's own words."""
+    english = is_english(req.prompt)
+    mood = _infer_mood(req, topic_for(" ".join(beats)[:2000]))
+    n = req.scenes or preferred_scenes(req.duration_s, beats)
+    plan = _plan(req, mood, n, rng)
+    pieces = allot(beats, n)
+    durations = split_duration(req.duration_s, [word_count(p) + 3.0 for _, p in pieces])
+    group = [" ".join(p for b, p in pieces if b == beat) for beat in range(len(beats))]
+    used: set[str] = set()
+    scenes = []
+    for i, ((b, piece), duration) in enumerate(zip(pieces, durations, strict=True)):
+        shown = group[b] if len(beats) >= n else beats[b]
+        people = present(shown, characters)
+        scale = SHOT_SCALES[0] if i == 0 else SHOT_SCALES[(i + b) % len(SHOT_SCALES)]
+        who = f", with {_who(people)}" if people else ""
+        action = without_opener(shown).rstrip(" .!?")
+        if action.split(" ", 1)[0].lower() in DANGLING_WORDS | _COUNT_WORDS:
+            action = action[:1].lower() + action[1:]
+        desc = f"{scale} {action}{who}"
+        first = i == 0 or pieces[i - 1][0] != b
+        scenes.append(Scene(
+            index=i + 1,
+            title=unique_title([beat_title(piece if not first else shown, english)], used,
+                               "Scene"),
+            script=fit_script(piece, duration),
+            visual_prompt=_visual(desc, plan.look, plan.lighting(i), plan.camera(i),
+                                  req.aspect_ratio),
+            duration=duration, mood=mood, camera=plan.camera(i), lighting=plan.lighting(i),
+            transition=plan.transitions[i], characters=[c.id for c in people],
+        ))
+    names = " and ".join(c.name for c in characters[:2])
+    title = (title_case(names) if english else names) if names else beat_title(beats[0], english)
+    return _breakdown(req, title, plan, scenes, characters)
 
 
 def write_breakdown(req: BreakdownRequest) -> Breakdown:
     """A complete breakdown for `req`, deterministic for a given request.
 
-    Scenes follow a hook / context / development / peak / close arc (`plan_beats`); their
-    count comes from `scene_count`; durations are multiples of 0.5 s, each at least
-    `MIN_SCENE_S`, summing exactly to `req.duration_s`. Each scene shows something concrete
-    (`shots.plan_shots`; stories: the characters in their place) and is titled by what it shows,
-    in 1-4 Title Case words, distinct within the breakdown. Narration is template English that
-    names the subject in the hook and the close and, between them, speaks of it with pronouns
-    and its topic family's people, things and places (or follows the characters), at most
-    `WORDS_PER_SECOND` words per second of its scene (CJK text: one word per two characters).
-    Cameras and lighting come from the mood's row of `vocabulary.MOODS`; the last
-    transition is "fadeblack". Videos over 90 s get two music cues, the second a step up in
-    energy.
+    The request is read as the person wrote it (`reading`): a story or a list (shot list,
+    itinerary, steps) is laid over the scenes beat by beat, in order, narrated in their own
+    words (`beats.allot`), each visual showing that beat with the characters in frame. A topic
+    ("a video about coral reefs") follows a hook / context / development / peak / close arc
+    (`plan_beats`) with template narration about the subject; a story with no plot beyond its
+    characters follows the story arc templates. The scene count is `req.scenes`, else
+    `preferred_scenes` (beats) or `scene_count` (topics); durations are multiples of 0.5 s,
+    each at least `MIN_SCENE_S`, summing exactly to `req.duration_s`. Narration has at most
+    `WORDS_PER_SECOND` words per second of its scene (CJK: one word per two characters).
+    Cameras and lighting come from the mood's row of `vocabulary.MOODS`; the last transition
+    is "fadeblack". Videos over 90 s get two music cues, the second a step up in energy.
+    Characters are `req.characters` when given, else the ones the request names or implies.
 
     Raises:
         ValueError: the prompt names nothing to make a video about.
     """
-    subject = subject_of(req.prompt)
+    rng = seeded_random("breakdown", req.prompt, req.duration_s, req.style, req.aspect_ratio,
+                        req.mood, req.platform, req.scenes)
+    content = content_of(req.prompt)
+    kind, beats = read_beats(content, story=bool(extract_characters(content, story=True)))
+    found = extract_characters(content, story=kind == "story")
+    characters = cast_from_specs(req.characters) if req.characters else found
+    if beats and (kind == "list" or len(beats) > 1 or _has_plot(beats[0], characters)):
+        return _from_beats(req, beats, characters, rng)
+    return _from_templates(req, characters, rng)
+
+
+_COUNT_WORDS = {"two", "three", "four", "five", "one", "some", "many", "several"}
+_CAST_WORDS = {"named", "called", "nicknamed", "llamado", "llamada", "nommé", "nommée",
+               "namens", "her", "his", "their", "its", "my", "our", "little", "young", "old"}
+
+
+def _has_plot(beat: str, characters: list[Character]) -> bool:
+    """Whether a one-sentence story says more than who is in it ("a girl named Mia and her
+    dog Rex" has no plot; "a 28-year-old nurse runs her first marathon" has)."""
+    cast = {w for c in characters for w in re.findall(r"[\w'-]+", f"{c.name} {c.role}".lower())}
+    words = [w for w in re.findall(r"[\w'-]+", beat.lower())
+             if w not in DANGLING_WORDS | _COUNT_WORDS | _CAST_WORDS and w not in cast
+             and w.rstrip("s") not in cast and not w.endswith("-year-old")]
+    return len(words) >= 2 or (bool(CJK_RE.search(beat)) and len(beat) >= 8)
+
+
+def _from_templates(req: BreakdownRequest, characters: list[Character],
+                    rng: random.Random) -> Breakdown:
+    """A topic's hook / context / development / peak / close arc, or a story arc around its
+    characters, from template narration."""
+    subject = subject_of(req.prompt) or shorten_subject(content_of(req.prompt))
     if not subject:
         raise ValueError(EMPTY_PROMPT)
-    rng = seeded_random("breakdown", req.prompt, req.duration_s, req.style, req.aspect_ratio,
-                        req.mood, req.platform)
     topic = topic_for(f"{subject} {req.prompt[:2000]}")
     mood = _infer_mood(req, topic)
-    preset = MOODS[mood]
-    style_name, style = style_for(req.style)
-    characters = extract_characters(req.prompt[:4000])
     story = bool(characters)
-    n = scene_count(req.duration_s)
-    beats = plan_beats(n, story)
-    durations = split_duration(req.duration_s, [_BEAT_WEIGHT.get(b, 1.0) for b in beats])
-    transitions = _transitions(n, mood, rng)
+    n = req.scenes or scene_count(req.duration_s)
+    arc = plan_beats(n, story)
+    durations = split_duration(req.duration_s, [_BEAT_WEIGHT.get(b, 1.0) for b in arc])
+    plan = _plan(req, mood, n, rng)
     pool = Pool(rng)
-    camera_start = rng.randrange(len(preset.cameras))
-    light_start = rng.randrange(len(preset.lighting))
     place = _place_for(req.prompt, topic, rng) if story else ""
     english = reads_english(subject, is_english(req.prompt))
-    shots = [] if story else plan_shots(beats, subject, topic, english, rng, camera_start)
+    shots = [] if story else plan_shots(arc, subject, topic, english, rng, plan.camera_start)
     fallback = (f"{characters[0].name}'s Story" if story
                 else _fallback_title(subject, english))
     used_titles: set[str] = set()
     scenes = []
-    for i, (beat, duration) in enumerate(zip(beats, durations, strict=True)):
-        camera = preset.cameras[(camera_start + i) % len(preset.cameras)]
-        lighting = preset.lighting[(light_start + i // 2) % len(preset.lighting)]
-        present = characters[:1]
+    for i, (beat, duration) in enumerate(zip(arc, durations, strict=True)):
+        present_now = characters[:1]
         if len(characters) > 1:
             others = characters[1:]
-            present = [characters[0], others[i % len(others)]]
+            present_now = [characters[0], others[i % len(others)]]
         if story:
             lead = characters[0]
             fmt = {**subject_fields(subject, topic, i), "n": lead.name, "r": role_phrase(lead),
-                   "p": place, "o": present[1].name if len(present) > 1 else lead.name}
-            extra = ("companion", COMPANION_LINES) if len(present) > 1 else None
+                   "p": place, "o": present_now[1].name if len(present_now) > 1 else lead.name}
+            extra = ("companion", COMPANION_LINES) if len(present_now) > 1 else None
             script = narrate(pool, beat, STORY_LINES[beat], fmt, duration, extra)
-            who = " and ".join(f"{c.name} ({c.description})" for c in present)
             title, shot = pool.take(f"shot-{beat}", STORY_SHOTS[beat], lambda t: True) or (
                 STORY_SHOTS[beat][0])
-            desc = shot.format(who=who, p=place)
+            desc = shot.format(who=_who(present_now), p=place)
             titles = [title.format(n=lead.name)]
         else:
             group = follow_group(beat)
@@ -260,24 +375,12 @@ def write_breakdown(req: BreakdownRequest) -> Breakdown:
             index=i + 1,
             title=unique_title(titles, used_titles, fallback),
             script=script,
-            visual_prompt=_visual(desc, subject, style.look, lighting, camera, req.aspect_ratio),
-            duration=duration,
-            mood=mood,
-            camera=camera,
-            lighting=lighting,
-            transition=transitions[i],
-            characters=[c.id for c in present] if story else [],
+            visual_prompt=_visual(desc, plan.look, plan.lighting(i), plan.camera(i),
+                                  req.aspect_ratio, subject),
+            duration=duration, mood=mood, camera=plan.camera(i), lighting=plan.lighting(i),
+            transition=plan.transitions[i],
+            characters=[c.id for c in present_now] if story else [],
         ))
-    voice = req.voice or VoiceSpec(tone=MOODS[mood].voice_tone)
-    return Breakdown(
-        title=clean_text(title_case(subject) if is_english(subject) or len(subject.split()) < 3
-                         else sentence_case(subject), 80),
-        prompt=req.prompt,
-        style=style_name,
-        aspect_ratio=req.aspect_ratio,  # type: ignore[arg-type]
-        voice=voice,
-        music=_music(mood, style.music_genre, n, req.duration_s),
-        characters=characters,
-        scenes=scenes,
-    )
-
+    title = (title_case(subject) if is_english(subject) or len(subject.split()) < 3
+             else sentence_case(subject))
+    return _breakdown(req, title, plan, scenes, characters)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pixora.context.models import Character
+from pixora.context.requests import CharacterSpec
 from pixora.offline.writing.request import MAX_PROMPT_CHARS
-from pixora.offline.writing.text import article, clean_text, seeded_random
+from pixora.offline.writing.text import CJK_RE, article, clean_text, seeded_random
 from pixora.offline.writing.vocabulary import (
     ANIMAL_COLORS,
     ANIMAL_FEATURES,
@@ -43,26 +45,135 @@ _ANIMAL_ROLES = (
     "panda", "deer", "dragon", "unicorn",
 )
 _FANTASY_ROLES = ("alien", "ghost", "monster", "fairy", "elf", "android")
-_ROLES = (*_HUMAN_ROLES, *_ANIMAL_ROLES, *_FANTASY_ROLES)
-_ROLE_ALT = "|".join(sorted(_ROLES, key=len, reverse=True))
-_DET = r"(?:an?|the|one|his|her|their|my|our|its|a\s+little|a\s+young)"
-_ADJ = r"((?:(?!(?:and|or|the|with|named|called|of|about|is|was)\b)[a-z][a-z-]*\s+){0,2}?)"
+_FOREIGN_HUMAN = {
+    "niña": "girl", "niño": "boy", "chica": "girl", "chico": "boy", "abuelo": "grandfather",
+    "abuela": "grandmother", "madre": "mother", "padre": "father", "hermana": "sister",
+    "hermano": "brother", "amigo": "friend", "amiga": "friend", "pintor": "painter",
+    "pintora": "painter", "pescador": "fisherman", "panadera": "baker", "panadero": "baker",
+    "fille": "girl", "garçon": "boy", "grand-père": "grandfather", "grand-mère": "grandmother",
+    "mère": "mother", "père": "father", "sœur": "sister", "frère": "brother", "ami": "friend",
+    "amie": "friend", "boulanger": "baker", "boulangère": "baker", "peintre": "painter",
+    "mädchen": "girl", "junge": "boy", "opa": "grandfather", "oma": "grandmother",
+    "großvater": "grandfather", "großmutter": "grandmother", "mutter": "mother",
+    "vater": "father", "schwester": "sister", "bruder": "brother", "freund": "friend",
+    "freundin": "friend", "bäcker": "baker", "bäckerin": "baker", "maler": "painter",
+    "malerin": "painter", "女の子": "girl", "男の子": "boy", "少女": "girl", "少年": "boy",
+    "おじいさん": "grandfather", "おばあさん": "grandmother", "祖父": "grandfather",
+    "祖母": "grandmother", "母": "mother", "父": "father", "姉": "sister", "妹": "sister",
+    "兄": "brother", "弟": "brother", "友達": "friend", "パン屋": "baker", "画家": "painter",
+}
+_FOREIGN_ANIMAL = {
+    "perro": "dog", "perrito": "dog", "gato": "cat", "gatito": "cat", "pájaro": "bird",
+    "caballo": "horse", "conejo": "rabbit", "oso": "bear", "zorro": "fox", "pez": "fish",
+    "chien": "dog", "chiot": "dog", "chat": "cat", "chaton": "cat", "oiseau": "bird",
+    "cheval": "horse", "lapin": "rabbit", "ours": "bear", "renard": "fox", "poisson": "fish",
+    "hund": "dog", "welpe": "dog", "katze": "cat", "kater": "cat", "vogel": "bird",
+    "pferd": "horse", "hase": "rabbit", "kaninchen": "rabbit", "bär": "bear", "fuchs": "fox",
+    "fisch": "fish", "犬": "dog", "子犬": "dog", "猫": "cat", "子猫": "cat", "鳥": "bird",
+    "馬": "horse", "うさぎ": "rabbit", "熊": "bear", "きつね": "fox", "魚": "fish",
+}
+_FOREIGN_ROLES = {**_FOREIGN_HUMAN, **_FOREIGN_ANIMAL}
+_CANONICAL = {"puppy": "dog", "kitten": "cat", "bunny": "rabbit", "pony": "horse",
+              "kid": "child", "teen": "teenager", "mom": "mother", "dad": "father",
+              "grandma": "grandmother", "grandpa": "grandfather", "traveller": "traveler",
+              "neighbour": "neighbor", "android": "robot"}
+_CREATURES = {"dragon", "unicorn", "alien", "ghost", "monster", "fairy", "elf", "mermaid"}
+_ROLES = (*_HUMAN_ROLES, "neighbour", "nurse", "fisherwoman", "woman", "lady",
+          *_ANIMAL_ROLES, "fish", *_FANTASY_ROLES)
+_PLURALS = {"women": "woman", "men": "man", "children": "child", "people": "person",
+            "mice": "mouse", "fish": "fish", "wolves": "wolf", "elves": "elf",
+            "fairies": "fairy", "puppies": "puppy", "bunnies": "bunny", "ponies": "pony",
+            "ladies": "lady", "grannies": "granny"}
+
+
+def _singular_role(word: str) -> str | None:
+    """The role a word names, singular ("sisters" -> "sister"), or None."""
+    w = word.lower()
+    if w in _ROLES:
+        return w
+    if w in _PLURALS and _PLURALS[w] in _ROLES:
+        return _PLURALS[w]
+    for cut in ("es", "s"):
+        if w.endswith(cut) and w[: -len(cut)] in _ROLES:
+            return w[: -len(cut)]
+    return None
+
+
+def kind_of(role: str) -> str:
+    """A character's kind from its role word: "person", an animal species, "robot" or
+    "creature"."""
+    role = _FOREIGN_ROLES.get(role, role)
+    role = _CANONICAL.get(role, role)
+    if role == "robot":
+        return "robot"
+    if role in _CREATURES:
+        return "creature"
+    if role in _ANIMAL_ROLES or role == "fish":
+        return role
+    return "person"
+
+
+_ROLE_ALT = "|".join(sorted({*_ROLES, *(f"{r}s" for r in _ROLES), *(f"{r}es" for r in _ROLES),
+                              *_PLURALS}, key=len, reverse=True))
+_FROLE_ALT = "|".join(sorted((r for r in _FOREIGN_ROLES if not CJK_RE.search(r)), key=len,
+                             reverse=True))
+_JROLE_ALT = "|".join(sorted((r for r in _FOREIGN_ROLES if CJK_RE.search(r)), key=len,
+                             reverse=True))
+_DET = (r"(?:an?|the|one|two|three|four|five|his|her|their|my|our|its|your|this|that|some|"
+        r"a\s+little|a\s+young|a\s+pair\s+of|a\s+couple\s+of)")
+_FDET = (r"(?:un|una|unos|unas|el|la|los|las|su|sus|une|le|les|son|sa|ses|ein|eine|einen|der|"
+         r"die|das|dem|den|sein|seine|ihr|ihre)")
+_ADJ = (r"((?:(?!(?:and|or|the|with|named|called|of|about|is|was|who|that)\b)"
+        r"[a-z0-9][a-z0-9'-]*\s+){0,2}?)")
 _HONORIFIC = (r"(?:(?:Sir|Dame|Lady|Lord|Captain|Capt\.|Dr\.?|Doctor|Mr\.?|Mrs\.?|Ms\.?|Miss|"
               r"Professor|Prof\.|Uncle|Aunt|Auntie|Grandma|Grandpa|Granny|Old|Little)\s+)?")
 _NAME_ANY = rf"({_HONORIFIC}[^\W\d_][\w'-]*)"
-_NAME_CAP = rf"({_HONORIFIC}[A-Z][a-z][\w'-]*)"
+_NAME_CAP = rf"({_HONORIFIC}[A-ZÀ-Ý][a-zà-ÿ][\w'-]*)"
+_NAMED = (r"(?:named|called|nicknamed|llamad[oa]|que\s+se\s+llama|nommée?|appelée?|"
+          r"qui\s+s'appelle|namens|genannt)")
 _CHARACTER_RES = (
-    re.compile(rf"(?i:\b{_DET}\s+){_ADJ}(?i:({_ROLE_ALT}))\s*,?\s+(?i:named|called)\s+{_NAME_ANY}"),
+    # "a girl named Mia", "her dog called Rex", "una niña llamada Lucía", "ein Hund namens Bello"
+    re.compile(rf"(?i:\b(?:{_DET}|{_FDET})\s+){_ADJ}(?i:({_ROLE_ALT}|{_FROLE_ALT}))\s*,?\s+"
+               rf"(?i:{_NAMED})\s+{_NAME_ANY}"),
+    # "her dog Pepper", "the robot Bolt"
     re.compile(rf"(?i:\b{_DET}\s+){_ADJ}(?i:({_ROLE_ALT}))\s+{_NAME_CAP}\b"),
-    re.compile(rf"\b{_NAME_CAP},?\s+(?i:the|an?)\s+{_ADJ}(?i:({_ROLE_ALT}))\b"),
+    # "Rex the dog", "Biscuit, a ginger cat"
+    re.compile(rf"\b{_NAME_CAP}(?:,\s+(?i:the|an?)|\s+(?i:the))\s+{_ADJ}(?i:({_ROLE_ALT}))\b"),
 )
-_NOT_NAMES = {"create", "make", "generate", "show", "write", "tell", "produce", "build",
-              "give", "imagine", "film", "draw", "render", "please", "the", "this", "that",
-              "it", "he", "she", "they", "we", "my", "our", "video", "story", "and", "with",
-              "who", "which", "when", "then", "while", "as", "in", "on", "at", "from", "for",
-              "to", "is", "was", "named", "called", "about", "of"}
+_TITLE_ROLES = {"grandpa": "grandfather", "grandma": "grandmother", "granny": "grandmother",
+                "uncle": "man", "aunt": "woman", "auntie": "woman", "captain": "captain",
+                "dr": "doctor", "doctor": "doctor", "mr": "man", "mrs": "woman", "ms": "woman",
+                "miss": "woman", "professor": "teacher", "sir": "knight", "dame": "woman",
+                "lady": "lady", "lord": "man", "abuela": "grandmother", "abuelo": "grandfather",
+                "tía": "woman", "tío": "man", "oma": "grandmother", "opa": "grandfather",
+                "mamie": "grandmother", "papi": "grandfather"}
+_TITLED_RE = re.compile(
+    r"\b(" + "|".join(sorted(_TITLE_ROLES, key=len, reverse=True)) + r")\.?\s+([A-Z][a-z][\w'-]*)",
+    re.IGNORECASE,
+)
+_JA_NAMED_RES = (
+    re.compile(rf"([\u30a0-\u30ffA-Za-z]{{2,8}})という({_JROLE_ALT})"),
+    re.compile(rf"({_JROLE_ALT})の([\u30a0-\u30ff]{{2,8}})"),
+)
+_NOT_NAMES = {
+    "create", "make", "generate", "show", "write", "tell", "produce", "build", "give", "imagine",
+    "film", "draw", "render", "please", "the", "this", "that", "it", "he", "she", "they", "we",
+    "my", "our", "video", "story", "and", "with", "who", "which", "when", "then", "while", "as",
+    "in", "on", "at", "from", "for", "to", "is", "was", "named", "called", "about", "of", "if",
+    "after", "before", "once", "one", "every", "each", "some", "all", "two", "three", "four",
+    "what", "why", "how", "where", "these", "those", "his", "her", "their", "a", "an", "day",
+    "shot", "scene", "step", "part", "finally", "first", "next", "later", "today", "tonight",
+    "yesterday", "tomorrow", "suddenly", "meanwhile", "but", "so", "or", "because", "until",
+    "since", "though", "although", "now", "here", "there", "soon", "also", "still", "just",
+    "even", "only", "maybe", "perhaps", "yes", "no", "not", "never", "always", "sometimes",
+    "el", "la", "los", "las", "un", "una", "le", "les", "une", "der", "die", "das", "ein",
+    "eine", "y", "et", "und", "con", "avec", "mit", "que", "qui", "se", "sich", "has", "had",
+    "have", "gets", "goes", "runs", "finds", "meets", "loves", "wants", "lives", "walks",
+}
 _NOT_ADJECTIVES = {"story", "video", "about", "of", "and", "with", "named", "called", "film",
-                   "tale", "the", "a", "an", "for", "who", "is"}
+                   "tale", "the", "a", "an", "for", "who", "is", "late", "former", "dead",
+                   "deceased"}
+_AGE_WORDS = ("old", "young", "little", "elderly", "new", "baby")
 
 
 @dataclass(frozen=True)
@@ -71,6 +182,7 @@ class _Found:
     role: str
     adjectives: tuple[str, ...]
     position: int
+    named: bool = True
 
 
 def character_id(name: str, taken: set[str]) -> str:
@@ -84,29 +196,93 @@ def character_id(name: str, taken: set[str]) -> str:
     return slug
 
 
-def _find_characters(text: str) -> list[_Found]:
-    found: dict[str, _Found] = {}
+def _adjectives(raw: str) -> tuple[str, ...]:
+    words = raw.lower().split()
+    if any(w in _NOT_ADJECTIVES for w in words):
+        return ()
+    out = []
+    for w in words:
+        out.append(w)
+    return tuple(out)
+
+
+def _is_name(word: str) -> bool:
+    low = word.lower()
+    return low not in _NOT_NAMES and _singular_role(low) is None and low not in _FOREIGN_ROLES
+
+
+def _named(text: str) -> list[_Found]:
+    found: list[_Found] = []
     for i, pattern in enumerate(_CHARACTER_RES):
         for m in pattern.finditer(text):
             if i < 2:
                 adjs, role, name = m.group(1), m.group(2), m.group(3)
             else:
                 name, adjs, role = m.group(1), m.group(2), m.group(3)
-            if name.lower() in _NOT_NAMES or name.lower() in _ROLES:
+            if not _is_name(name):
                 continue
-            name = name[:1].upper() + name[1:]
-            adjectives = tuple(a for a in adjs.lower().split() if a not in _NOT_ADJECTIVES)
-            if any(a in _NOT_ADJECTIVES for a in adjs.lower().split()):
-                adjectives = ()
-            key = name.lower()
-            if key not in found or m.start() < found[key].position:
-                found[key] = _Found(name, role.lower(), adjectives, m.start())
-    return sorted(found.values(), key=lambda f: f.position)[:MAX_CHARACTERS]
+            role = _FOREIGN_ROLES.get(role.lower()) or _singular_role(role) or role.lower()
+            found.append(_Found(name[:1].upper() + name[1:], role, _adjectives(adjs), m.start()))
+    for m in _TITLED_RE.finditer(text):
+        title, name = m.group(1), m.group(2)
+        if title[:1].isupper() and _is_name(name):
+            full = f"{title[:1].upper()}{title[1:]} {name}"
+            found.append(_Found(full, _TITLE_ROLES[title.lower()], (), m.start()))
+    for k, pattern in enumerate(_JA_NAMED_RES):
+        for m in pattern.finditer(text):
+            name, role = (m.group(1), m.group(2)) if k == 0 else (m.group(2), m.group(1))
+            found.append(_Found(name, _FOREIGN_ROLES[role], (), m.start()))
+    return found
+
+
+_ROLE_RE = re.compile(
+    rf"(?i:\b{_DET}\s+){_ADJ}(?i:\b({_ROLE_ALT}))\b(?!['’]s\b|\s+(?:named|called))")
+_FROLE_RE = re.compile(rf"(?i:\b{_FDET}\s+){_ADJ}(?i:\b({_FROLE_ALT}))\b")
+_JROLE_RE = re.compile(rf"({_JROLE_ALT})")
+
+
+def _unnamed(text: str) -> list[_Found]:
+    """Characters a story implies without a name ("two retired sisters", "an old man"),
+    named by their role ("the sisters", "the old man"; other languages: the role word)."""
+    found: list[_Found] = []
+    for pattern in (_ROLE_RE, _FROLE_RE):
+        for m in pattern.finditer(text):
+            word = m.group(2).lower()
+            role = _FOREIGN_ROLES.get(word) or _singular_role(word)
+            if role is None:
+                continue
+            adjectives = _adjectives(m.group(1))
+            if pattern is _ROLE_RE:
+                age = [a for a in adjectives if a in _AGE_WORDS]
+                name = " ".join(("the", *age, word))
+            else:
+                name = word
+            found.append(_Found(name, role, adjectives, m.start(), named=False))
+    for m in _JROLE_RE.finditer(text):
+        found.append(_Found(m.group(1), _FOREIGN_ROLES[m.group(1)], (), m.start(), named=False))
+    return found
+
+
+def _find_characters(text: str, story: bool) -> list[_Found]:
+    named = _named(text)
+    found = list(named)
+    if story:
+        roles = {f.role for f in named}
+        for f in _unnamed(text):
+            near_named = any(abs(n.position - f.position) <= 40 and n.role == f.role
+                             for n in named)
+            if not near_named and (f.role not in roles or f.name not in {g.name for g in found}):
+                found.append(f)
+                roles.add(f.role)
+    unique: dict[str, _Found] = {}
+    for f in sorted(found, key=lambda f: f.position):
+        unique.setdefault(f.name.lower(), f)
+    return list(unique.values())[:MAX_CHARACTERS]
 
 
 def _describe(found: _Found) -> str:
     rng = seeded_random("character", found.name, found.role)
-    role = found.role
+    role = _CANONICAL.get(found.role, found.role)
     if role in FANTASY_LOOKS:
         return FANTASY_LOOKS[role]
     adjs = " ".join(found.adjectives)
@@ -122,11 +298,14 @@ def _describe(found: _Found) -> str:
     return f"{article(words)} {words} with {rng.choice(HAIR)} hair, wearing {outfit}"
 
 
-def extract_characters(text: str) -> list[Character]:
-    """Named characters in a request ("a girl named Mia and her dog Rex", "an astronaut called
-    Lena", "Rex the dog"), in order of appearance: the first is the protagonist; animals with
-    a human lead are companions. Descriptions carry visual traits for image prompts."""
-    found = _find_characters(clean_text(text or "", MAX_PROMPT_CHARS))
+def extract_characters(text: str, *, story: bool = False) -> list[Character]:
+    """Characters in a request, in order of appearance: named ones ("a girl named Mia and her
+    dog Rex", "an astronaut called Lena", "Rex the dog", "una niña llamada Lucía", "ein Hund
+    namens Bello", "ミケという猫") and, in a `story`, the ones it implies without a name,
+    named by role ("two retired sisters" -> "the sisters"). A function word is never a name.
+    The first is the protagonist; animals with a human lead are companions. Each has a kind
+    ("person", a species, "robot", "creature") and a description of visual traits."""
+    found = _find_characters(clean_text(text or "", MAX_PROMPT_CHARS), story)
     taken: set[str] = set()
     out = []
     for i, f in enumerate(found):
@@ -136,8 +315,44 @@ def extract_characters(text: str) -> list[Character]:
             role = f"companion, {f.role}"
         else:
             role = f"supporting character, {f.role}"
-        out.append(Character(id=character_id(f.name, taken), name=f.name, role=role,
-                             description=_describe(f)))
+        out.append(Character(id=character_id(f.name, taken), name=f.name, kind=kind_of(f.role),
+                             role=role, description=_describe(f)))
+    return out
+
+
+
+
+def specs_of(characters: Iterable[Character]) -> tuple[CharacterSpec, ...]:
+    """What a writer is asked for about each character: name, kind, and traits (its role
+    with the words the request gave it, e.g. "retired sister")."""
+    out = []
+    for c in characters:
+        role = c.role.split(", ")[-1]
+        head = role_phrase(c).removeprefix("an ").removeprefix("a ")
+        out.append(CharacterSpec(name=c.name[:60], kind=c.kind,
+                                 traits=head if role in head else f"{head} {role}".strip()))
+    return tuple(out)
+
+
+def cast_from_specs(specs: Iterable[CharacterSpec]) -> list[Character]:
+    """Characters from what a user or a model asked for: each keeps its name and kind; its
+    description is its traits when they say more than an age and a role ("eight, red
+    raincoat, curly hair"), else visual traits drawn for its role as `extract_characters`
+    does."""
+    taken: set[str] = set()
+    out = []
+    for i, spec in enumerate(specs):
+        words = re.findall(r"[\w'-]+", f"{spec.traits} {spec.name}".lower())
+        role = next((r for w in reversed(words) if (r := _singular_role(w) or
+                     _FOREIGN_ROLES.get(w))), spec.kind if spec.kind != "person" else "person")
+        plain = all(w in _AGE_WORDS or _singular_role(w) or w.endswith("-year-old")
+                    for w in spec.traits.lower().split())
+        found = _Found(spec.name, role, tuple(spec.traits.lower().split()) if plain else (), i)
+        description = _describe(found) if plain else spec.traits.strip().rstrip(".")
+        label = "protagonist" if i == 0 else "companion" if spec.kind not in (
+            "person", "robot", "creature") else "supporting character"
+        out.append(Character(id=character_id(spec.name, taken), name=spec.name,
+                             kind=spec.kind, role=f"{label}, {role}", description=description))
     return out
 
 

@@ -11,8 +11,17 @@ from pixora.context.requests import (
     EMPTY_PROMPT,
     MAX_PROMPT_CHARS,
     BreakdownRequest,
+    max_scenes_for,
 )
 from pixora.context.vocabulary import MOOD_WORDS, PLATFORMS, STYLE_BY_ALIAS
+from pixora.offline.writing.reading import (
+    DURATION_RE,
+    content_of,
+    read_audience,
+    read_beats,
+    read_length,
+    read_scene_count,
+)
 from pixora.offline.writing.text import CJK_RE, DANGLING_WORDS, clean_text, has_cjk, standalone
 
 MAX_SUBJECT_WORDS = 8
@@ -21,33 +30,6 @@ MAX_CJK_SUBJECT_CHARS = 12
 """Longest subject in a script without spaces (Chinese, Japanese, Korean), in characters:
 six spoken words at two characters a word."""
 
-
-_NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30,
-    "forty": 40, "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90, "half a": 0.5,
-}
-_NUM = r"(?!\d{3}0s\b)(\d+(?:\.\d+)?|half an?|forty-five|" + "|".join(
-    sorted((w for w in _NUMBER_WORDS if " " not in w and w != "forty-five"), key=len,
-           reverse=True)) + r")"
-"""A count: digits or a number word; never a decade ("1990s")."""
-_UNIT = (r"(seconds?|secs?|segundos?|secondes?|secondi|secondo|sekunden?|s|minutes?|minutos?|"
-         r"minuten?|minuti|minuto|mins?|m)")
-_DURATION_RE = re.compile(
-    rf"\b{_NUM}\s*-?\s*{_UNIT}\b(?:\s*(?:and\s+)?(\d+(?:\.\d+)?)\s*-?\s*(?:seconds?|secs?|s)\b)?",
-    re.IGNORECASE,
-)
-
-_ONE_MINUTE_RE = re.compile(
-    r"(?<!\w)(?:un|una|une|uno|um|uma|ein|eine|einer)\s+(?:minut[eo]s?|minuten?|minuti)(?!\w)",
-    re.IGNORECASE,
-)
-"""Spanish, French, Italian, Portuguese and German "one minute" ("un minuto", "eine Minute")."""
-_CJK_DURATION_RE = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(?:分钟|分鐘|分|분)(?:\s*(\d+(?:\.\d+)?)\s*(?:秒钟|秒鐘|秒|초))?"
-    r"|(\d+(?:\.\d+)?)\s*(?:秒钟|秒鐘|秒|초)"
-)
-"""Chinese, Japanese and Korean durations: "30秒", "2分钟", "1分30秒", "30초"."""
 
 _PLATFORM_PATTERNS: tuple[tuple[str, str], ...] = (
     ("shorts", r"\b(?:youtube|yt)\s+shorts?\b|\bshorts\b"),
@@ -71,29 +53,6 @@ _MOOD_LEVEL_RE = re.compile(
 _MOOD_WORDS: dict[str, str] = {w: m for w, m in MOOD_WORDS.items() if w not in STYLE_BY_ALIAS}
 """Mood words in a request; a style name ("cinematic") names the style, not the mood."""
 _MOOD_WORDS_SORTED = tuple(sorted(_MOOD_WORDS))
-
-
-def _find_duration(text: str) -> float | None:
-    m = _DURATION_RE.search(text)
-    if not m:
-        if _ONE_MINUTE_RE.search(text):
-            return 60.0
-        cjk = _CJK_DURATION_RE.search(text)
-        if not cjk:
-            return None
-        if cjk.group(3):
-            return float(cjk.group(3))
-        return float(cjk.group(1)) * 60 + float(cjk.group(2) or 0)
-    raw = m.group(1).lower()
-    if raw[0].isdigit():
-        value = float(raw)
-    else:
-        value = float(_NUMBER_WORDS.get(raw, 0.5 if raw.startswith("half") else 0))
-    minutes = m.group(2).lower().startswith("m")
-    seconds = value * 60 if minutes else value
-    if m.group(3) and minutes:
-        seconds += float(m.group(3))
-    return seconds
 
 
 def _earliest_word(words: Iterable[str], text: str) -> str | None:
@@ -129,30 +88,47 @@ def find_mood(text: str) -> str | float | None:
 
 
 def parse_request(text: str) -> BreakdownRequest:
-    """Read a free-text request: duration ("30-second", "2 minute", "45s", "1.5 minutes"),
-    style words, platform ("for TikTok") or aspect ratio ("vertical", "9:16", "square"), and
-    mood words outside the subject. Anything not found keeps the `BreakdownRequest` default.
+    """Read a free-text request as a person wrote it: the length ("30-second", "2 minute",
+    "45s"; a number without seconds or minutes is content), the scene count ("4 scenes", "no
+    more than three", "3 scenes max", "at least 5"; see `reading.read_scene_count`) held to
+    what the length holds, style words, platform ("for TikTok") or aspect ratio ("vertical",
+    "9:16", "square"), mood words outside the subject, the audience ("for children") and the
+    characters the request names or its story implies. Anything not found keeps the
+    `BreakdownRequest` default.
 
     Raises:
-        ValueError: as `BreakdownRequest` (empty text, duration outside 5..600 s, ...).
+        ValueError: as `BreakdownRequest` (empty text, duration outside 5..600 s, more scenes
+            than the length holds, ...).
     """
+    from pixora.offline.writing.beats import preferred_scenes
+    from pixora.offline.writing.characters import extract_characters, specs_of
+
     prompt = clean_text(text or "", MAX_PROMPT_CHARS)
     if not prompt:
         raise ValueError(EMPTY_PROMPT)
     subject = subject_of(prompt)
     rest = prompt.replace(subject, " ") if subject else prompt
-    duration = _find_duration(prompt)
     platform = _first_match(_PLATFORM_PATTERNS, rest)
     aspect = _first_match(_ASPECT_PATTERNS, rest)
     if platform and aspect and aspect != PLATFORMS[platform].aspect_ratio and aspect == "16:9":
         aspect = None
+    length = read_length(prompt)
+    duration = 30.0 if length is None else length
+    content = content_of(prompt)
+    kind, beats = read_beats(content, story=bool(extract_characters(content, story=True)))
+    count = read_scene_count(prompt)
+    scenes = count.resolve(preferred_scenes(duration, beats), max_scenes_for(duration)) \
+        if count.given else None
     return BreakdownRequest(
         prompt=prompt,
-        duration_s=30 if duration is None else duration,
+        duration_s=duration,
         style=_find_style(rest) or "cinematic",
         aspect_ratio=aspect or "16:9",
         mood=find_mood(rest),
         platform=platform,
+        scenes=scenes,
+        characters=specs_of(extract_characters(content, story=kind == "story")),
+        audience=read_audience(prompt),
     )
 
 
@@ -235,7 +211,7 @@ _STOP_RES = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"\s+(?:in|at)\s+(?:\d+\s*[:x]\s*\d+|vertical|portrait|landscape|square|widescreen|4k|hd|"
     r"1080p|720p)\b",
     r"\s*,?\s+(?:that(?:'s|\s+is)\s+|lasting\s+|of\s+|for\s+|in\s+|around\s+|about\s+|"
-    r"under\s+)?" + _NUM + r"\s*-?\s*" + _UNIT + r"\b",
+    r"under\s+)?" + DURATION_RE.pattern,
     r"\s+(?:that|which)\s+(?:is|lasts|runs)\s",
 ))
 _LEADING_DETERMINERS = {"The", "A", "An", "How", "Why", "What", "When", "Where", "Who", "My",
@@ -254,7 +230,7 @@ def cut_modifiers(text: str) -> str:
 
 def _strip_request_words(text: str) -> str:
     s = _LEAD_RE.sub("", text, count=1)
-    s = _DURATION_RE.sub(" ", s)
+    s = DURATION_RE.sub(" ", s)
     s = re.sub(standalone(_STYLE_ALT), " ", s, flags=re.IGNORECASE)
     for _, pattern in (*_PLATFORM_PATTERNS, *_ASPECT_PATTERNS):
         s = re.sub(pattern, " ", s, flags=re.IGNORECASE)
@@ -361,7 +337,9 @@ def _cjk_subject(text: str) -> str:
 _ENGLISH_CUES = {"the", "a", "an", "about", "of", "for", "with", "and", "my", "our", "to",
                  "make", "create", "please", "is", "that", "this", "showing", "explaining",
                  "generate", "want", "how", "why", "what", "video", "story", "seconds",
-                 "minute", "minutes", "second"}
+                 "minute", "minutes", "second", "her", "his", "their", "they", "she", "he",
+                 "are", "was", "were", "than", "more", "from", "by", "when", "then",
+                 "who", "where", "first", "last", "at", "it", "scenes", "shot"}
 
 
 def is_english(text: str) -> bool:
