@@ -30,7 +30,7 @@ from pixora.context.models import (
     TaskContext,
     VideoVersion,
 )
-from pixora.media.compose import Composer, MusicInput, SceneInput
+from pixora.media.composition import Composer, MusicInput, SceneInput
 from pixora.media.cost import estimate_cost_usd
 from pixora.media.presets import motion_for_camera
 from pixora.media.protocols import (
@@ -394,7 +394,7 @@ class Generator:
             settings.tasks_dir / self.task_id / "cache",
             fps=settings.fps, transition_s=settings.transition_s,
             loudness_lufs=settings.loudness_lufs, music_level_db=settings.music_level_db,
-            jobs=settings.scene_jobs,
+            workers=settings.scene_jobs,
         )
         loop = asyncio.get_running_loop()
         reports: list[asyncio.Future[None]] = []
