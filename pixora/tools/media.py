@@ -16,7 +16,7 @@ from pixora.context.models import Breakdown, MusicCue
 from pixora.media.ffmpeg import run_ffmpeg
 from pixora.media.presets import resolve_mood
 from pixora.media.protocols import MOTIONS, Motion
-from pixora.pipeline.generate import Generator
+from pixora.pipeline.generate import GenerationRun
 from pixora.tools.common import ToolError, require_approved, result, save_breakdown
 from pixora.tools.common import tool as pixora_tool
 from pixora.tools.context import AgentContext
@@ -57,7 +57,7 @@ async def _edit_or_make(
             message="the breakdown changed; the user must approve it before generation",
         )
     require_approved(task)
-    asset = await Generator(ctx.svc, ctx.task_id).scene_asset(kind, scene_index)
+    asset = await GenerationRun(ctx.svc, ctx.task_id).scene_asset(kind, scene_index)
     return result(
         asset=f"scene_{scene_index}/{kind}", url=await ctx.svc.storage.url(asset.key),
         duration_s=asset.duration_s, provider=asset.provider, note=asset.note,
