@@ -165,15 +165,14 @@ class GenerationRun:
         scene = bd.scene(index)
         if kind == "narration":
             return await self._narration(bd, scene)
-        refs = {c.id: await self._character(bd, c) for c in bd.characters
-                if c.id in scene.characters}
+        refs = {c.id: await self._character(bd, c) for c in requests.scene_people(bd, scene)}
         image = await self._image(bd, scene, refs)
         if kind == "image":
             return image
         narrations = [await self._narration(bd, s) for s in bd.scenes]
-        return await self._motion(bd, scene, image, self._plan(bd, narrations)[index - 1])
+        return await self._motion(bd, scene, image, self._durations(bd, narrations)[index - 1])
 
-    def _plan(self, bd: Breakdown, narrations: list[Asset]) -> list[float]:
+    def _durations(self, bd: Breakdown, narrations: list[Asset]) -> list[float]:
         """Scene durations (s): narration drives length (see `plan_scene_durations`)."""
         return plan_scene_durations(
             [s.duration for s in bd.scenes],
@@ -246,7 +245,7 @@ class GenerationRun:
             self._staged("narration", "Narration", [self._narration(bd, s) for s in scenes]),
             self._staged("images", "Scene image", [self._image(bd, s, refs) for s in scenes]),
         )
-        durations = self._plan(bd, narrations)
+        durations = self._durations(bd, narrations)
         starts = scene_starts(
             durations, overlaps([s.transition for s in scenes], settings.transition_s)
         )
