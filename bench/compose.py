@@ -22,7 +22,7 @@ the clip encoder is counted: clips + composer against clips + moviepy.
 
 Targets: moviepy/composer >= 10, composer/floor <= 2, rerender/full <= 0.30.
 
-Run: .venv/bin/python bench/compose.py [--skip-moviepy] [--jobs N]
+Run: .venv/bin/python bench/compose.py [--skip-moviepy] [--workers N]
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pixora.media import timeline  # noqa: E402
-from pixora.media.compose import Composer, MusicInput, SceneInput  # noqa: E402
+from pixora.media.composition import Composer, MusicInput, SceneInput  # noqa: E402
 from pixora.media.encoding import encoder_args  # noqa: E402
 from pixora.media.ffmpeg import FFMPEG, probe  # noqa: E402
 from pixora.media.protocols import MotionRequest  # noqa: E402
@@ -123,12 +123,12 @@ def make_inputs() -> dict[str, list[Path]]:
     return {"stills": stills, "voices": voices, "music": [music]}
 
 
-async def make_clips(stills: list[Path], jobs: int) -> tuple[list[Path], Timer, Timer]:
+async def make_clips(stills: list[Path], workers: int) -> tuple[list[Path], Timer, Timer]:
     """The 8 scene clips and scene 4's replacement, made with `KenBurnsAnimator` at each
-    scene's length with the keyframes the pipeline requests, `jobs` at once. Returns the 9
+    scene's length with the keyframes the pipeline requests, `workers` at once. Returns the 9
     clips, the timer of the 8 and the timer of the replacement."""
     durations = plan()
-    sem = asyncio.Semaphore(jobs)
+    sem = asyncio.Semaphore(workers)
 
     async def one(i: int) -> Path:
         scene = i if i < 8 else 3
@@ -171,14 +171,14 @@ def scenes_for(inputs: dict[str, list[Path]], clips: list[Path]) -> list:
 
 
 async def run_composer(
-    inputs: dict[str, list[Path]], clips: list[Path], jobs: int
+    inputs: dict[str, list[Path]], clips: list[Path], workers: int
 ) -> tuple[Timer, Timer, Timer, float]:
     """Cold compose, the scene-4 clip edit, and a cold compose of the clips out of the piece
     format; returns the three timers and the video length."""
     cache = WORK / "cache"
     shutil.rmtree(cache, ignore_errors=True)
     durations = plan()
-    composer = Composer(cache, fps=FPS, jobs=jobs)
+    composer = Composer(cache, fps=FPS, workers=workers)
     starts = timeline.scene_starts(durations, timeline.overlaps(TRANSITIONS, 0.5))
     total = timeline.total_duration(durations, timeline.overlaps(TRANSITIONS, 0.5))
     music = [MusicInput(inputs["music"][0], 0.0, starts[4]),
@@ -194,7 +194,7 @@ async def run_composer(
     others = transcode(clips[:8])
     shutil.rmtree(cache, ignore_errors=True)
     with Timer() as fallback:
-        third = await Composer(cache, fps=FPS, jobs=jobs).compose(
+        third = await Composer(cache, fps=FPS, workers=workers).compose(
             scenes_for(inputs, others), music, SIZE, WORK / "composer-fallback.mp4",
             WORK / "composer-fallback.jpg")
     rendered = len(second.pieces) - len(second.reused)
@@ -277,13 +277,13 @@ def run_motion_floor() -> Timer:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-moviepy", action="store_true")
-    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     inputs = make_inputs()
-    clips, making, remaking = asyncio.run(make_clips(inputs["stills"], args.jobs))
+    clips, making, remaking = asyncio.run(make_clips(inputs["stills"], args.workers))
     inputs["still"] = [WORK / "floor.png"]
     ffmpeg("-i", clips[0], "-frames:v", "1", inputs["still"][0])
-    cold, edit, fallback, length = asyncio.run(run_composer(inputs, clips, args.jobs))
+    cold, edit, fallback, length = asyncio.run(run_composer(inputs, clips, args.workers))
     floor = run_floor(inputs, length)
     motion = run_motion_floor()
     moviepy = None if args.skip_moviepy else run_moviepy(inputs, clips)

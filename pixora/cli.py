@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import hashlib
 import json
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pixora.config import ConfigError, Settings, load_settings
+from pixora.context.files import atomic_path
 from pixora.context.models import Breakdown, TaskContext
 from pixora.context.vocabulary import ASPECT_RATIOS
 from pixora.evals.cli import add_eval_parser, run_eval_command
@@ -58,9 +58,8 @@ def load_breakdown(path: Path) -> Breakdown:
 def _publish(video: Path, out: Path) -> Path:
     """Copy the finished video to `out` atomically (no half-written file at `out`)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.part")
-    shutil.copyfile(video, tmp)
-    os.replace(tmp, out)
+    with atomic_path(out) as part:
+        shutil.copyfile(video, part)
     return out.resolve()
 
 
@@ -70,7 +69,7 @@ async def render(settings: Settings, breakdown_file: Path, out: Path) -> Path:
     The task id is derived from the file's path, so rendering the same file again after an
     edit reuses every scene whose inputs did not change.
     """
-    from pixora.pipeline.generate import Generator
+    from pixora.pipeline.generate import GenerationRun
 
     breakdown = load_breakdown(breakdown_file)
     for scene in breakdown.scenes:
@@ -85,7 +84,7 @@ async def render(settings: Settings, breakdown_file: Path, out: Path) -> Path:
         printer = EventPrinter(svc.events, task_id, console)
         await printer.start()
         try:
-            video = await Generator(svc, task_id).run()
+            video = await GenerationRun(svc, task_id).run()
         except Exception as err:
             raise CliError(f"generation failed: {err}") from None
         finally:
@@ -139,7 +138,7 @@ async def create(settings: Settings, args: argparse.Namespace) -> Path | None:
                 console.print(f"Not approved. Continue with: pixora chat --task {task.task_id}")
                 return None
             await studio.approve(task.task_id, args.user)
-            await studio.jobs.wait(task.task_id)
+            await studio.runs.wait(task.task_id)
         finally:
             await printer.stop()
         task = await studio.store.load(task.task_id)
@@ -187,8 +186,8 @@ async def chat(settings: Settings, args: argparse.Namespace) -> None:
                 await asyncio.sleep(0.1)
                 if printer.approval.is_set() and await _confirm("Approve and generate?"):
                     await studio.approve(task.task_id, args.user)
-                if studio.jobs.is_running(task.task_id):
-                    await studio.jobs.wait(task.task_id)
+                if studio.runs.is_running(task.task_id):
+                    await studio.runs.wait(task.task_id)
                     done = await studio.store.load(task.task_id)
                     if done.videos:
                         video = studio.storage.local_path(done.videos[-1].key)

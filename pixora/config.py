@@ -89,7 +89,7 @@ class Settings(BaseSettings):
     transition_s: float = Field(0.5, gt=0, le=2)
     loudness_lufs: float = Field(-14.0, ge=-40, le=-5, description="Integrated loudness target.")
     music_level_db: float = Field(-14.0, ge=-40, le=0, description="Music bed gain under voice.")
-    scene_jobs: int = Field(2, ge=1, le=32, description="Scenes rendered at once (ffmpeg jobs).")
+    scene_jobs: int = Field(2, ge=1, le=32, description="Scenes made at once.")
 
     # Server
     host: str = "127.0.0.1"

@@ -19,7 +19,7 @@ from pixora.agents.tracing import install_tracing
 from pixora.config import Settings
 from pixora.context.models import Stage, TaskContext
 from pixora.context.store import TaskNotFound
-from pixora.pipeline.jobs import Generate, Jobs, generate
+from pixora.pipeline.runs import Generate, GenerationRuns, generate
 from pixora.services import Services
 from pixora.tools import TOOLS
 from pixora.tools.context import AgentContext
@@ -51,7 +51,7 @@ class Studio:
         self.store = svc.store
         self.events = svc.events
         self.storage = svc.storage
-        self.jobs = Jobs(svc, generate)
+        self.runs = GenerationRuns(svc, generate)
         self.model_label = model_label
         self.conversation = conversation
         self._writer = writer
@@ -79,14 +79,14 @@ class Studio:
 
     async def close(self) -> None:
         """Stop running generations (each task is marked resumable) and disconnect."""
-        jobs = [job for job in self.jobs.running.values() if not job.done()]
-        for job in jobs:
-            job.cancel()
-        await asyncio.gather(*jobs, return_exceptions=True)
+        runs = [run for run in self.runs.running.values() if not run.done()]
+        for run in runs:
+            run.cancel()
+        await asyncio.gather(*runs, return_exceptions=True)
         await self.svc.close()
 
     def _ctx(self, task_id: str, user_id: str) -> AgentContext:
-        return AgentContext(svc=self.svc, jobs=self.jobs, task_id=task_id, user_id=user_id,
+        return AgentContext(svc=self.svc, runs=self.runs, task_id=task_id, user_id=user_id,
                             write_breakdown=self._writer)
 
     # -- tasks ---------------------------------------------------------------------------
@@ -201,7 +201,7 @@ class Studio:
     async def cancel(self, task_id: str, user_id: str) -> bool:
         """Stop generation and withdraw approval. Returns whether a run was stopped."""
         await self.get_task(task_id, user_id)
-        stopped = await self.jobs.cancel(task_id)
+        stopped = await self.runs.cancel(task_id)
         await self.svc.redis.delete(f"pixora:task:{task_id}:pending_run")
         await self.events.append(task_id, "progress_update", data={
             "progress": 0, "stage": "cancelled", "eta_s": None,

@@ -15,7 +15,7 @@ from pixora.agents.roster import RosterError, build_agents, load_roster
 from pixora.config import Settings
 from pixora.context.models import Stage
 from pixora.media.ffmpeg import probe
-from pixora.pipeline.generate import GenerationRefused, Generator
+from pixora.pipeline.generate import GenerationRefused, GenerationRun
 from pixora.studio import InvalidRequest, Studio
 from pixora.tools import TOOLS
 
@@ -73,14 +73,14 @@ async def test_gate_holds_when_model_calls_generation_first(settings: Settings):
         after = await studio.store.load(task.task_id)
         assert after.stage == Stage.AWAITING_APPROVAL
         assert after.approved_version is None and after.assets == {} and after.videos == []
-        assert not studio.jobs.is_running(task.task_id)
+        assert not studio.runs.is_running(task.task_id)
         types = [e.type for e in await _events(studio, task.task_id)]
         assert "approval_required" in types and "progress_update" not in types
         # The direct routes refuse too: the tool itself and the pipeline.
         out = await studio.command(task.task_id, "ada", "generate_video", {})
         assert out["status"] == "error" and "not approved" in out["message"]
         with pytest.raises(GenerationRefused, match="not approved"):
-            await Generator(studio.svc, task.task_id).run()
+            await GenerationRun(studio.svc, task.task_id).run()
         assert (await studio.store.load(task.task_id)).videos == []
         # The user declines the paused run: still nothing generated.
         await studio.approve(task.task_id, "ada", approved=False)
@@ -106,7 +106,7 @@ async def test_offline_conversation_creates_then_edits_one_scene(studio: Studio)
     assert any(e.type == "scene_breakdown" for e in events)
 
     await studio.approve(tid, "ada")
-    await studio.jobs.wait(tid)
+    await studio.runs.wait(tid)
     task = await studio.store.load(tid)
     assert task.stage == Stage.COMPLETED and len(task.videos) == 1, task.error
     v1 = studio.storage.local_path(task.videos[0].key)
@@ -126,7 +126,7 @@ async def test_offline_conversation_creates_then_edits_one_scene(studio: Studio)
     assert task.breakdown.version == 2 and "night" in task.breakdown.scenes[1].visual_prompt
     assert task.current_agent == "editor"
     await studio.approve(tid, "ada")
-    await studio.jobs.wait(tid)
+    await studio.runs.wait(tid)
     task = await studio.store.load(tid)
     assert [v.version for v in task.videos] == [1, 2]
     assert studio.storage.local_path(task.videos[0].key).is_file()
@@ -164,7 +164,7 @@ async def test_cancel_while_generating_then_resume_reuses_work(studio: Studio):
     tid = (await studio.create_task("ada")).task_id
     await studio.chat(tid, "ada", "Create a 15-second video about volcanoes")
     await studio.approve(tid, "ada")
-    assert studio.jobs.is_running(tid)
+    assert studio.runs.is_running(tid)
     for _ in range(600):  # until some assets exist
         if len((await studio.store.load(tid)).assets) >= 3:
             break
@@ -172,7 +172,7 @@ async def test_cancel_while_generating_then_resume_reuses_work(studio: Studio):
     outcome = await studio.chat(tid, "ada", "cancel")
     assert outcome is not None and "Cancelled" in outcome.text
     task = await studio.store.load(tid)
-    assert task.stage == Stage.CANCELLED and task.videos == [] and not studio.jobs.is_running(tid)
+    assert task.stage == Stage.CANCELLED and task.videos == [] and not studio.runs.is_running(tid)
     made = {n: os.stat(studio.storage.local_path(a.key)).st_mtime_ns
             for n, a in task.assets.items()}
     assert made
@@ -180,7 +180,7 @@ async def test_cancel_while_generating_then_resume_reuses_work(studio: Studio):
     assert outcome is not None and "cancelled" in outcome.text
 
     await studio.approve(tid, "ada")
-    await studio.jobs.wait(tid)
+    await studio.runs.wait(tid)
     task = await studio.store.load(tid)
     assert task.stage == Stage.COMPLETED and len(task.videos) == 1
     for name, mtime in made.items():
@@ -204,7 +204,7 @@ async def test_shutdown_mid_generation_leaves_a_resumable_task(settings: Setting
         errors = [e for e in await second.events.read(tid) if e.type == "error"]
         assert errors[-1].data["code"] == "generation_interrupted"
         await second.approve(tid, "ada")
-        await second.jobs.wait(tid)
+        await second.runs.wait(tid)
         assert (await second.store.load(tid)).stage == Stage.COMPLETED
     finally:
         await second.close()

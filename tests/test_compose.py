@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pixora.media.compose import Composer, CompositionError, MusicInput, SceneInput
+from pixora.media.composition import Composer, CompositionError, MusicInput, SceneInput
 from pixora.media.ffmpeg import FFMPEG, probe, run_ffmpeg_stderr
 
 FPS = 30

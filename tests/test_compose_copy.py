@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from pixora.media import timeline
-from pixora.media.compose import Composer, ComposeResult, SceneInput
+from pixora.media.composition import Composer, ComposeResult, SceneInput, runner
 from pixora.media.encoding import (
     PIECE_FILTER,
     copy_frames,
@@ -133,10 +133,7 @@ async def test_ken_burns_bodies_are_copied_frame_exact(
         errors = {k: float(np.abs(first - clip_frames[k]).mean()) for k in range(42, 49)}
         assert min(errors, key=errors.__getitem__) == 45, errors
     # ...and they are the very frames the rendering path makes, which decodes the whole clip.
-    async def never(self: Composer, vs: list, width: int, height: int) -> list:
-        return vs
-
-    monkeypatch.setattr(Composer, "_mark_copyable", never)
+    monkeypatch.setattr(runner, "needs_reference", lambda *_: False)
     rendered = await Composer(tmp_path / "cache2", fps=FPS).compose(
         scenes, [], SIZE, tmp_path / "rendered.mp4", tmp_path / "thumb2.jpg")
     assert rendered.copied == [] and len(rendered.pieces) == 6

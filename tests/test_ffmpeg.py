@@ -25,7 +25,7 @@ async def test_cancel_kills_ffmpeg(tmp_path):
         me = psutil.Process()
         return {c.pid for c in me.children(recursive=True) if "ffmpeg" in c.name()}
 
-    job = asyncio.create_task(run_ffmpeg(
+    run = asyncio.create_task(run_ffmpeg(
         "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=600",
         "-c:v", "libx264", "-preset", "veryslow", tmp_path / "long.mp4",
     ))
@@ -34,7 +34,7 @@ async def test_cancel_kills_ffmpeg(tmp_path):
             break
         await asyncio.sleep(0.05)
     assert ffmpegs(), "ffmpeg did not start"
-    job.cancel()
+    run.cancel()
     with pytest.raises(asyncio.CancelledError):
-        await job
+        await run
     assert ffmpegs() == set()

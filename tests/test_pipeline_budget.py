@@ -6,7 +6,8 @@ import pytest
 
 from pixora.config import Settings, load_settings
 from pixora.context.models import Breakdown, Scene, Stage, TaskContext
-from pixora.pipeline.generate import BudgetExceeded, Generator
+from pixora.pipeline.assets import BudgetExceeded
+from pixora.pipeline.generate import GenerationRun
 from pixora.services import Services
 
 
@@ -22,7 +23,7 @@ async def test_budget_stops_generation_before_the_call(settings: Settings):
         task = await svc.store.create(TaskContext(user_id="ada", breakdown=bd,
                                                   approved_version=1))
         with pytest.raises(BudgetExceeded, match=r"over its \$0\.01 budget"):
-            await Generator(svc, task.task_id).run()
+            await GenerationRun(svc, task.task_id).run()
         after = await svc.store.load(task.task_id)
         assert after.stage == Stage.FAILED and "PIXORA_TASK_BUDGET_USD" in (after.error or "")
         assert after.costs == [] and "scene_1/image" not in after.assets

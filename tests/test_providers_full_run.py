@@ -44,7 +44,7 @@ async def test_every_capability_in_the_cloud(settings: Settings, tmp_path: Path)
             tid = (await studio.create_task("ada")).task_id
             await studio.chat(tid, "ada", "Create a 10-second video about lighthouses")
             await studio.approve(tid, "ada")
-            await studio.jobs.wait(tid)
+            await studio.runs.wait(tid)
             task = await studio.store.load(tid)
             events = await studio.events.read(tid)
         finally:

@@ -41,7 +41,7 @@ async def _meter(path: Path) -> tuple[float, float]:
 )
 async def test_soundtrack_hits_target_under_true_peak_ceiling(tmp_path: Path, voice: str) -> None:
     narration = _make(tmp_path / "voice.wav", voice)
-    sg = st.soundtrack_graph([st.Voice(narration, 0.5)], [], 9.0, music_level_db=-14.0)
+    sg = st.soundtrack_graph([st.NarrationPlacement(narration, 0.5)], [], 9.0, music_level_db=-14.0)
     out = tmp_path / "audio.m4a"
     reported = await st.render_soundtrack(sg, -16.0, out, tmp_path)
     integrated, peak = await _meter(out)

@@ -5,9 +5,9 @@ Isolation: the run gets its own data directory (`OUT/data`: task files, media, t
 embedded Redis there too unless `REDIS_URL` is set, in which case tasks are simply new ids).
 
 Approval without `--render`: no media is made. `generate_video_tool` still runs and starts its
-job (the trajectory shows it returning `started`), but the eval Studio's `Jobs` runs no
+job (the trajectory shows it returning `started`), but the eval Studio's `GenerationRuns` runs no
 pipeline (`SkippedGenerations`), and after the step that started it the runner cancels the task
-as a user's cancel would (`Jobs.cancel`: stage `cancelled`, approval withdrawn) and notes
+as a user's cancel would (`GenerationRuns.cancel`: stage `cancelled`, approval withdrawn) and notes
 `eval:generation_skipped` in the trajectory. `wait_generation` steps are skipped. With
 `--render` generation runs to the end and `wait_generation` waits for it.
 """
@@ -37,7 +37,7 @@ from pixora.evals.results import CaseResult, RunResult, aggregate
 from pixora.evals.suite import Case, Step, Suite
 from pixora.evals.trajectory import Item, build
 from pixora.evals.usage import UsageMeter, case_scope
-from pixora.pipeline.jobs import generate
+from pixora.pipeline.runs import generate
 from pixora.services import Services
 from pixora.studio import Studio, StudioError
 
@@ -83,7 +83,7 @@ class CaseRunner:
             await studio.cancel(tid, USER)
         elif step.wait_generation and self.options.render:
             async with asyncio.timeout(self.options.render_timeout_s):
-                await studio.jobs.wait(tid)
+                await studio.runs.wait(tid)
 
     async def _converse(self, case: Case, tid: str, run: CaseRun,
                         marks: list[tuple[int, int, str]]) -> None:
@@ -97,7 +97,7 @@ class CaseRunner:
                 run.refusals[n] = err.code
             if self.skipped is not None and self.skipped.take(tid):
                 marks.append((await studio.events.last_id(tid), n, "eval:generation_skipped"))
-                await studio.jobs.cancel(tid)
+                await studio.runs.cancel(tid)
             task = await studio.store.load(tid)
             run.versions.append(task.breakdown.version if task.breakdown else None)
             run.replies[n] = _last_message(await studio.events.read(tid, after=before))
@@ -127,8 +127,8 @@ class CaseRunner:
             except Exception as err:
                 run.error = f"{type(err).__name__}: {err}"
             finally:
-                if studio.jobs.is_running(tid):
-                    await studio.jobs.cancel(tid)
+                if studio.runs.is_running(tid):
+                    await studio.runs.cancel(tid)
         run.wall_s = time.monotonic() - started
         run.versions += [None] * (steps + 1 - len(run.versions))
         run.task = await studio.store.load(tid)
@@ -163,7 +163,7 @@ def _label(item: Item) -> str:
 
 
 class SkippedGenerations:
-    """A `Jobs` generate function that makes nothing and remembers which tasks asked
+    """A `GenerationRuns` generate function that makes nothing and remembers which tasks asked
     (runs without --render)."""
 
     def __init__(self) -> None:

@@ -35,7 +35,7 @@ DUCKING = "sidechaincompress=threshold=0.01:ratio=20:attack=20:release=350"
 
 
 @dataclass(frozen=True)
-class Voice:
+class NarrationPlacement:
     """A narration clip starting at `at_s` on the timeline, played `tempo` times as fast."""
 
     path: Path
@@ -63,7 +63,10 @@ class SoundtrackGraph:
 
 
 def soundtrack_graph(
-    voices: Sequence[Voice], beds: Sequence[Bed], total_s: float, music_level_db: float
+    narrations: Sequence[NarrationPlacement],
+    beds: Sequence[Bed],
+    total_s: float,
+    music_level_db: float,
 ) -> SoundtrackGraph:
     """Build the mix graph for a `total_s`-second timeline (see the module docstring)."""
     inputs: list[str] = []
@@ -71,7 +74,7 @@ def soundtrack_graph(
     fmt = f"aresample={AUDIO_RATE_HZ},aformat=sample_fmts=fltp:channel_layouts=stereo"
     pad = f"apad=whole_dur={total_s:.6f},atrim=end={total_s:.6f}"
     voice_pads, bed_pads = [], []
-    for v in voices:
+    for v in narrations:
         tempo = f"atempo={v.tempo:.4f}," if v.tempo > 1.0 else ""
         k = len(voice_pads) + len(bed_pads)
         graph.append(f"[{k}:a]{fmt},{tempo}adelay=delays={round(v.at_s * 1000)}:all=1[n{k}]")

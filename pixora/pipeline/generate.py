@@ -1,45 +1,35 @@
-"""Generate a task's video from its approved breakdown.
+"""One generation run: a task's video from its approved breakdown.
 
 Order: character reference images; then every scene in parallel (narration and image), whose
 narration lengths set the scene durations; then every motion clip and the music in parallel;
-then composition. Every finished asset is recorded in the TaskContext with a hash of its inputs,
-so a re-run (after a crash, or after an edit) reuses everything whose inputs did not change.
+then composition. Assets come from the task's `AssetCache`, so a re-run (after a crash, or after
+an edit) makes only what changed; requests are built by `pixora.pipeline.requests`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
-import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from pathlib import Path
-from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
+from pixora.context.files import file_hash
 from pixora.context.models import (
     Asset,
-    AssetKind,
     Breakdown,
     Character,
-    Cost,
     Scene,
     Stage,
     TaskContext,
     VideoVersion,
 )
-from pixora.context.vocabulary import FRAME_SIZES, ken_burns_move
-from pixora.media.compose import Composer, MusicInput, SceneInput
-from pixora.media.cost import estimate_cost_usd
-from pixora.media.protocols import (
-    ImageRequest,
-    MediaFile,
-    MotionRequest,
-    MusicRequest,
-    SpeechRequest,
-)
-from pixora.media.timeline import body_edges, overlaps, plan_scene_durations, scene_starts
+from pixora.context.vocabulary import FRAME_SIZES
+from pixora.media.composition import Composer, MusicInput, SceneInput
+from pixora.media.protocols import MediaFile
+from pixora.media.timeline import overlaps, plan_scene_durations, scene_starts
+from pixora.pipeline import requests
+from pixora.pipeline.assets import AssetCache, GenerationCancelled, check_cancelled
 from pixora.pipeline.progress import ProgressReporter
 from pixora.services import Services
 from pixora.storage.base import key_for
@@ -47,24 +37,6 @@ from pixora.storage.base import key_for
 
 class GenerationRefused(ValueError):
     """Generation may not start: the current breakdown version is not the approved one."""
-
-
-class GenerationCancelled(RuntimeError):
-    """The user cancelled the task while it was generating."""
-
-
-class BudgetExceeded(RuntimeError):
-    """The next cloud call would take the task over its budget (`PIXORA_TASK_BUDGET_USD`)."""
-
-
-def inputs_hash(inputs: dict[str, Any]) -> str:
-    """A stable sha256 (hex, 16 chars) of JSON-able inputs."""
-    blob = json.dumps(inputs, sort_keys=True, default=str).encode()
-    return hashlib.sha256(blob).hexdigest()[:16]
-
-
-def _seed(*parts: object) -> int:
-    return int(inputs_hash({"seed": parts}), 16) % (2**31)
 
 
 def _check_image(scene: Scene) -> Path:
@@ -77,101 +49,36 @@ def _check_image(scene: Scene) -> Path:
     return path
 
 
-class Generator:
-    """One generation run of one task. Use `await Generator(svc, task_id).run()`."""
+class GenerationRun:
+    """One generation run of one task. Use `await GenerationRun(svc, task_id).run()`."""
 
     def __init__(self, svc: Services, task_id: str) -> None:
         self.svc = svc
         self.task_id = task_id
         self.progress = ProgressReporter(svc.store, svc.events, task_id)
-        self.jobs = asyncio.Semaphore(svc.settings.scene_jobs)
         self.ctx: TaskContext
-        self.notes: list[str] = []
-        self.committed_usd = 0.0
-        """Estimated cost of the cloud calls started in this run, in US dollars."""
+        self.assets: AssetCache
 
-    # -- bookkeeping -------------------------------------------------------------------------
-
-    async def _check_cancelled(self) -> None:
-        if (await self.svc.store.load(self.task_id)).stage == Stage.CANCELLED:
-            raise GenerationCancelled("cancelled by the user")
-
-    def _reserve(self, name: str, usd: float) -> None:
-        """Count `usd` against the task's budget before a call; raise if it would exceed it."""
-        budget = self.svc.settings.task_budget_usd
-        spent = self.ctx.total_cost_usd + self.committed_usd
-        if usd and spent + usd > budget:
-            raise BudgetExceeded(
-                f"{name} would cost about ${usd:.2f}, taking this task over its ${budget:.2f} "
-                f"budget (${spent:.2f} so far); raise PIXORA_TASK_BUDGET_USD or use local "
-                "providers"
-            )
-        self.committed_usd += usd
-
-    async def _asset(
-        self,
-        name: str,
-        kind: AssetKind,
-        key: str,
-        inputs: dict[str, Any],
-        make: Callable[[Path], Awaitable[MediaFile]],
-        estimate: tuple[str, Any] | None = None,
-    ) -> Asset:
-        """Return the asset `name`, making it only if its inputs changed or its file is gone.
-
-        `estimate` is (capability, request) for the cost check against the task's budget.
-        """
-        h = inputs_hash(inputs)
-        path = self.svc.storage.local_path(key)
-        known = self.ctx.assets.get(name)
-        if known and known.inputs_hash == h and known.key == key and path.is_file():
-            return known
-        await self._check_cancelled()
-        if estimate:
-            capability, request = estimate
-            provider = getattr(self.svc.providers, capability).name
-            self._reserve(name, estimate_cost_usd(provider, capability, request))
-        tmp = path.with_name(f".{h}.{path.name}")
-        async with self.jobs:
-            media = await make(tmp)
-        os.replace(media.path, path)
-        await self.svc.storage.publish(key)
-        asset = Asset(
-            key=key, kind=kind, inputs_hash=h, provider=media.provider,
-            duration_s=media.duration_s, width=media.width, height=media.height,
-            cost_usd=media.cost_usd, note=media.note,
-        )
-        if media.note:
-            self.notes.append(media.note)
-            await self.progress.note(kind, media.note)
-
-        def record(ctx: TaskContext) -> None:
-            ctx.assets[name] = asset
-            if media.cost_usd:
-                ctx.costs.append(Cost(provider=media.provider, what=name, usd=media.cost_usd))
-
-        await self.svc.store.update(self.task_id, record)
-        self.ctx.assets[name] = asset
-        return asset
+    def _load(self, ctx: TaskContext) -> None:
+        """Start working on `ctx`, the task as this run last read or wrote it."""
+        self.ctx = ctx
+        self.assets = AssetCache(self.svc, self.task_id, ctx, self.progress)
 
     # -- stages ------------------------------------------------------------------------------
 
     async def _character(self, bd: Breakdown, ch: Character) -> Asset:
-        providers = self.svc.providers
-        req = ImageRequest(
-            prompt=f"character portrait of {ch.name}, {ch.role}. {ch.description}",
-            width=768, height=768, style=bd.style, title=ch.name, seed=_seed(ch.id, ch.name),
-        )
-        return await self._asset(
+        image = self.svc.providers.image
+        req = requests.character_request(bd, ch)
+        return await self.assets.get_or_make(
             f"character/{ch.id}", "image", key_for(self.task_id, "character", name=ch.id),
-            {"req": req.__dict__, "provider": providers.image.name},
-            lambda out: providers.image.generate_image(req, out), ("image", req),
+            {"req": req.__dict__, "provider": image.name},
+            lambda out: image.generate_image(req, out), ("image", req),
         )
 
     async def _narration(self, bd: Breakdown, scene: Scene) -> Asset:
         speech = self.svc.providers.speech
-        req = SpeechRequest(text=scene.script, voice=bd.voice)
-        return await self._asset(
+        req = requests.narration_request(bd, scene)
+        return await self.assets.get_or_make(
             f"scene_{scene.index}/narration", "narration",
             key_for(self.task_id, "narration", scene=scene.index),
             {"text": scene.script, "voice": bd.voice.model_dump(), "provider": speech.name},
@@ -182,30 +89,21 @@ class Generator:
         key = key_for(self.task_id, "image", scene=scene.index)
         if scene.image:
             src = _check_image(scene)
-            digest = hashlib.sha256(src.read_bytes()).hexdigest()
 
             async def copy(out: Path) -> MediaFile:
                 with Image.open(src) as im:
                     im.convert("RGB").save(out, format="PNG")
                     return MediaFile(out, "user", width=im.width, height=im.height)
 
-            return await self._asset(
-                f"scene_{scene.index}/image", "image", key, {"user_image": digest}, copy
+            return await self.assets.get_or_make(
+                f"scene_{scene.index}/image", "image", key, {"user_image": file_hash(src)}, copy
             )
-        width, height = FRAME_SIZES[bd.aspect_ratio]
-        people = [c for c in bd.characters if c.id in scene.characters]
-        prompt = scene.visual_prompt
-        if people:
-            prompt += " Featuring " + "; ".join(f"{c.name}: {c.description}" for c in people)
-        req = ImageRequest(
-            prompt=prompt, width=width, height=height, style=bd.style, mood=scene.mood,
-            lighting=scene.lighting, title=scene.title, seed=_seed(scene.visual_prompt),
-            references=tuple(
-                self.svc.storage.local_path(refs[c.id].key) for c in people if c.id in refs
-            ),
-        )
+        people = requests.scene_people(bd, scene)
+        req = requests.image_request(bd, scene, tuple(
+            self.svc.storage.local_path(refs[c.id].key) for c in people if c.id in refs
+        ))
         image = self.svc.providers.image
-        return await self._asset(
+        return await self.assets.get_or_make(
             f"scene_{scene.index}/image", "image", key,
             {
                 "req": {**req.__dict__, "references": [refs[c.id].inputs_hash for c in people]},
@@ -215,18 +113,13 @@ class Generator:
         )
 
     async def _motion(self, bd: Breakdown, scene: Scene, image: Asset, duration: float) -> Asset:
-        width, height = FRAME_SIZES[bd.aspect_ratio]
+        settings = self.svc.settings
         motion = self.svc.providers.motion
-        req = MotionRequest(
-            image=self.svc.storage.local_path(image.key), duration_s=duration,
-            motion=ken_burns_move(scene.camera), width=width, height=height,
-            fps=self.svc.settings.fps, prompt=scene.visual_prompt, seed=_seed(scene.index),
-            keyframes_s=body_edges(
-                [s.transition for s in bd.scenes], scene.index - 1, duration,
-                transition_s=self.svc.settings.transition_s, fps=self.svc.settings.fps,
-            ),
+        req = requests.motion_request(
+            bd, scene, self.svc.storage.local_path(image.key), duration,
+            fps=settings.fps, transition_s=settings.transition_s,
         )
-        return await self._asset(
+        return await self.assets.get_or_make(
             f"scene_{scene.index}/motion", "motion",
             key_for(self.task_id, "motion", scene=scene.index),
             {"image": image.inputs_hash, "provider": motion.name, **motion.depends_on(req)},
@@ -234,12 +127,9 @@ class Generator:
         )
 
     async def _music(self, bd: Breakdown, n: int, span: float) -> Asset:
-        cue = bd.music[n]
         music = self.svc.providers.music
-        req = MusicRequest(
-            duration_s=round(span, 1), mood=cue.mood, genre=cue.genre, seed=_seed(cue.mood, n)
-        )
-        return await self._asset(
+        req = requests.music_request(bd, n, span)
+        return await self.assets.get_or_make(
             f"music/{n + 1}", "music", key_for(self.task_id, "music", name=str(n + 1)),
             {"req": req.__dict__, "provider": music.name},
             lambda out: music.generate_music(req, out), ("music", req),
@@ -268,22 +158,21 @@ class Generator:
             GenerationRefused: the current breakdown version is not approved.
             IndexError: no such scene.
         """
-        self.ctx = await self.svc.store.load(self.task_id)
+        self._load(await self.svc.store.load(self.task_id))
         bd = self.ctx.breakdown
         if bd is None or not self.ctx.is_approved:
             raise GenerationRefused("the scene breakdown is not approved yet")
         scene = bd.scene(index)
         if kind == "narration":
             return await self._narration(bd, scene)
-        refs = {c.id: await self._character(bd, c) for c in bd.characters
-                if c.id in scene.characters}
+        refs = {c.id: await self._character(bd, c) for c in requests.scene_people(bd, scene)}
         image = await self._image(bd, scene, refs)
         if kind == "image":
             return image
         narrations = [await self._narration(bd, s) for s in bd.scenes]
-        return await self._motion(bd, scene, image, self._plan(bd, narrations)[index - 1])
+        return await self._motion(bd, scene, image, self._durations(bd, narrations)[index - 1])
 
-    def _plan(self, bd: Breakdown, narrations: list[Asset]) -> list[float]:
+    def _durations(self, bd: Breakdown, narrations: list[Asset]) -> list[float]:
         """Scene durations (s): narration drives length (see `plan_scene_durations`)."""
         return plan_scene_durations(
             [s.duration for s in bd.scenes],
@@ -314,7 +203,7 @@ class Generator:
             ctx.stage = Stage.GENERATING
             ctx.error = None
 
-        self.ctx = await self.svc.store.update(self.task_id, start)
+        self._load(await self.svc.store.update(self.task_id, start))
         try:
             return await self._run()
         except GenerationCancelled:
@@ -356,7 +245,7 @@ class Generator:
             self._staged("narration", "Narration", [self._narration(bd, s) for s in scenes]),
             self._staged("images", "Scene image", [self._image(bd, s, refs) for s in scenes]),
         )
-        durations = self._plan(bd, narrations)
+        durations = self._durations(bd, narrations)
         starts = scene_starts(
             durations, overlaps([s.transition for s in scenes], settings.transition_s)
         )
@@ -371,7 +260,7 @@ class Generator:
                 self._music(bd, n, end - start) for n, (start, end) in enumerate(spans)
             ]),
         )
-        await self._check_cancelled()
+        await check_cancelled(self.svc, self.task_id)
         return await self._compose(bd, scenes, durations, narrations, motions, music, spans)
 
     async def _compose(
@@ -393,7 +282,7 @@ class Generator:
             settings.tasks_dir / self.task_id / "cache",
             fps=settings.fps, transition_s=settings.transition_s,
             loudness_lufs=settings.loudness_lufs, music_level_db=settings.music_level_db,
-            jobs=settings.scene_jobs,
+            workers=settings.scene_jobs,
         )
         loop = asyncio.get_running_loop()
         reports: list[asyncio.Future[None]] = []
@@ -446,7 +335,7 @@ class Generator:
                 "reused_pieces": len(result.reused),
                 "copied_bodies": len(result.copied),
                 "rendered_pieces": len(result.pieces) - len(result.reused),
-                "notes": self.notes,
+                "notes": self.assets.notes,
                 "scenes": [
                     {
                         "index": s.index, "title": s.title, "start_s": round(start, 3),

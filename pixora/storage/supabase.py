@@ -10,7 +10,6 @@ Calls go through the official `supabase` client (storage3) and are retried on HT
 from __future__ import annotations
 
 import mimetypes
-import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
@@ -21,6 +20,7 @@ from supabase import AsyncClient, AsyncClientOptions
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
 from pixora.config import Settings
+from pixora.context.files import atomic_path
 from pixora.net.errors import ProviderError, TransientError
 from pixora.net.retry import RetryPolicy, error_for_status, is_retryable_status, redact, short
 from pixora.storage.base import validate_key
@@ -91,9 +91,8 @@ class SupabaseStorage:
         if path.is_file():
             return path
         data = await self._call(lambda: self._bucket.download(self.object_key(key)), key)
-        partial = path.with_name(f".{path.name}.part")
-        partial.write_bytes(data)
-        os.replace(partial, path)
+        with atomic_path(path) as part:
+            part.write_bytes(data)
         return path
 
     async def url(self, key: str, expires_s: int = 3600) -> str:

@@ -74,7 +74,7 @@ async def save_breakdown(
     """
 
     def fn(task: TaskContext) -> None:
-        if task.stage == Stage.GENERATING and ctx.jobs.is_running(ctx.task_id):
+        if task.stage == Stage.GENERATING and ctx.runs.is_running(ctx.task_id):
             raise ToolError("the video is being generated right now; edit it when it finishes")
         current = task.breakdown.model_copy(deep=True) if task.breakdown else None
         task.set_breakdown(change(current))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pixora.context.models import Breakdown, TaskContext
 from pixora.context.requests import BreakdownRequest
-from pixora.pipeline.jobs import Jobs
+from pixora.pipeline.runs import GenerationRuns
 from pixora.services import Services
 
 
@@ -16,7 +16,7 @@ class AgentContext:
     """Which task a run works on, for whom, and the services it may use."""
 
     svc: Services
-    jobs: Jobs
+    runs: GenerationRuns
     task_id: str
     user_id: str
     write_breakdown: Callable[[BreakdownRequest], Awaitable[Breakdown]]

@@ -27,10 +27,10 @@ async def generate_video_tool(ctx: RunContextWrapper[AgentContext]) -> str:
     agent_ctx = ctx.context
     task = await agent_ctx.task()
     bd = require_approved(task)
-    if agent_ctx.jobs.is_running(agent_ctx.task_id):
+    if agent_ctx.runs.is_running(agent_ctx.task_id):
         return result("running", message="generation is already running",
                       progress=task.progress.percent)
-    agent_ctx.jobs.start(agent_ctx.task_id)
+    agent_ctx.runs.start(agent_ctx.task_id)
     return result(
         "started", breakdown_version=bd.version, scenes=len(bd.scenes),
         video_version=len(task.videos) + 1,
@@ -96,7 +96,7 @@ async def handle_error_tool(
         if task.stage != Stage.FAILED:
             raise ToolError(f"the task is {task.stage}, not failed; nothing to retry")
         require_approved(task)
-        agent_ctx.jobs.start(agent_ctx.task_id)
+        agent_ctx.runs.start(agent_ctx.task_id)
         return result("retrying", previous_error=task.error)
     await agent_ctx.svc.events.append(
         agent_ctx.task_id, "error", data={"code": "agent_reported", "message": error_message}
@@ -107,7 +107,7 @@ async def handle_error_tool(
 @pixora_tool
 async def cancel_generation_tool(ctx: RunContextWrapper[AgentContext]) -> str:
     """Cancel the task: stop any generation running now and withdraw the approval."""
-    stopped = await ctx.context.jobs.cancel(ctx.context.task_id)
+    stopped = await ctx.context.runs.cancel(ctx.context.task_id)
     return result("cancelled", stopped_running_generation=stopped)
 
 

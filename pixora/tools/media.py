@@ -8,7 +8,7 @@ makes a new breakdown version (which needs the user's approval) instead of gener
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any
 
 from agents import RunContextWrapper
 
@@ -21,7 +21,7 @@ from pixora.context.vocabulary import (
     resolve_mood,
 )
 from pixora.media.ffmpeg import run_ffmpeg
-from pixora.pipeline.generate import Generator
+from pixora.pipeline.generate import GenerationRun
 from pixora.tools.common import ToolError, require_approved, result, save_breakdown
 from pixora.tools.common import tool as pixora_tool
 from pixora.tools.context import AgentContext
@@ -60,7 +60,7 @@ async def _edit_or_make(
             message="the breakdown changed; the user must approve it before generation",
         )
     require_approved(task)
-    asset = await Generator(ctx.svc, ctx.task_id).scene_asset(kind, scene_index)
+    asset = await GenerationRun(ctx.svc, ctx.task_id).scene_asset(kind, scene_index)
     return result(
         asset=f"scene_{scene_index}/{kind}", url=await ctx.svc.storage.url(asset.key),
         duration_s=asset.duration_s, provider=asset.provider, note=asset.note,
@@ -141,9 +141,7 @@ async def image_to_video_tool(
     scene_index: int,
     image_url: str,
     duration: float,
-    motion_type: Literal[
-        "zoom_in", "zoom_out", "pan_left", "pan_right", "gentle_pan", "static"
-    ] = "gentle_pan",
+    motion_type: KenBurnsMove = "gentle_pan",
 ) -> str:
     """Animate one scene's image into its motion clip (Ken Burns locally, Kling with fal.ai).
 

@@ -25,12 +25,12 @@ from PIL import Image
 from pixora.media.protocols import ImageRequest, MediaFile
 from pixora.offline.media.scene_art.layout import layout_scene, render_frame
 from pixora.offline.media.scene_art.portrait import character_colors, render_character_portrait
-from pixora.offline.media.scene_art.prompt import Scene, read_scene
+from pixora.offline.media.scene_art.prompt import SceneReading, read_scene
 from pixora.offline.media.scene_art.typography import composite_references, draw_title
 
 __all__ = [
     "LocalImageGenerator",
-    "Scene",
+    "SceneReading",
     "character_colors",
     "generate_character_portrait",
     "layout_scene",

@@ -7,7 +7,7 @@ import numpy as np
 
 from pixora.offline.media.scene_art.canvas import HOLE, RGB, Canvas, Sprite, mix
 from pixora.offline.media.scene_art.palette import Look
-from pixora.offline.media.scene_art.prompt import Scene
+from pixora.offline.media.scene_art.prompt import SceneReading
 
 
 def _accents(look: Look) -> tuple[RGB, RGB, RGB]:
@@ -62,7 +62,9 @@ def forms(c: Canvas, look: Look, x: float, base: float, size: float) -> None:
     s.paste(look.side * 0.6)
 
 
-def abstract(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def abstract(
+    c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float
+) -> None:
     """One of the three compositions, chosen and placed by the frame's seed."""
     style = int(c.rng.integers(0, 3))
     if style == 0:

@@ -52,11 +52,11 @@ from pixora.offline.media.scene_art.prompt import (
     CAST_SUBJECTS,
     COMPANIONS,
     INDOOR_SUBJECTS,
-    Scene,
+    SceneReading,
     read_scene,
 )
 
-Motif = Callable[[Canvas, Look, Scene, float, float, float], None]
+Motif = Callable[[Canvas, Look, SceneReading, float, float, float], None]
 
 MOTIFS: dict[str, Motif] = {
     "rocket": rocket, "astronaut": astronaut, "rover": rover, "station": station, "dish": dish,
@@ -115,7 +115,7 @@ def _seed_for(req: ImageRequest) -> int:
     return zlib.crc32(f"{req.seed}|{req.prompt}|{req.mood}|{req.style}".encode())
 
 
-def plan_layout(c: Canvas, scene: Scene) -> Layout:
+def plan_layout(c: Canvas, scene: SceneReading) -> Layout:
     """The framing of the hero for the scene's shot size (unnamed: wide or medium by seed)."""
     rng = c.rng
     shot = scene.shot or ("wide", "medium")[int(rng.integers(0, 2))]
@@ -134,7 +134,7 @@ def plan_layout(c: Canvas, scene: Scene) -> Layout:
     return Layout(shot, horizon, x, base, size)
 
 
-def place(c: Canvas, scene: Scene, hero: str, shot: str, horizon: float,
+def place(c: Canvas, scene: SceneReading, hero: str, shot: str, horizon: float,
           ) -> tuple[float, float]:
     """(foot row, height) in px of motif `hero` framed by `shot` over `horizon`."""
     rng = c.rng
@@ -171,7 +171,7 @@ def place(c: Canvas, scene: Scene, hero: str, shot: str, horizon: float,
     return base, size
 
 
-def _backdrop(c: Canvas, scene: Scene, look: Look, lay: Layout) -> None:
+def _backdrop(c: Canvas, scene: SceneReading, look: Look, lay: Layout) -> None:
     pal = look.pal
     hero = scene.subjects[0] if scene.subjects else ""
     tall = {"close": 1.25, "low": 1.45, "aerial": 0.7}.get(lay.shot, 1.0)
@@ -226,7 +226,7 @@ def _depth_of_field(c: Canvas) -> None:
     c.px[:] = np.asarray(small.resize((c.w, c.h), Image.Resampling.BICUBIC), np.float32)
 
 
-def _subjects(c: Canvas, scene: Scene, look: Look, lay: Layout) -> None:
+def _subjects(c: Canvas, scene: SceneReading, look: Look, lay: Layout) -> None:
     hero = scene.subjects[0] if scene.subjects else ""
     others = scene.subjects[1:]
     close = lay.shot == "close"
@@ -280,7 +280,7 @@ def _subjects(c: Canvas, scene: Scene, look: Look, lay: Layout) -> None:
         fish(c, look, scene, far_x, c.h * 0.62, c.h * 0.3)
 
 
-def layout_scene(req: ImageRequest) -> tuple[Canvas, Scene]:
+def layout_scene(req: ImageRequest) -> tuple[Canvas, SceneReading]:
     """Draw the frame for `req` (before grading and lettering) and return the canvas, whose
     `subject` plane is the coverage of the foreground motifs, and the scene read."""
     mood = resolve_mood(req.mood)

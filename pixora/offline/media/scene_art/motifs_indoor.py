@@ -15,7 +15,7 @@ import numpy as np
 
 from pixora.offline.media.scene_art.canvas import HOLE, RGB, Canvas, Sprite, mix
 from pixora.offline.media.scene_art.palette import Look
-from pixora.offline.media.scene_art.prompt import Scene
+from pixora.offline.media.scene_art.prompt import SceneReading
 
 BRASS: RGB = (222, 170, 70)
 
@@ -203,7 +203,7 @@ PROPS = (beans, plant, bread, candle, papers)
 """Things a seed may add beside the named ones in a wide or medium shot."""
 
 
-def table(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def table(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """Things on a table, the first named the largest at column `x`; a cup and bread, or a
     plate and a candle, when none is named."""
     found = [(m.start(), draw) for rx, draw in OBJECTS if (m := rx.search(scene.text))]
@@ -280,7 +280,7 @@ def guitar(s: Sprite, look: Look, x: float, base: float, h: float) -> None:
     s.rect(x - h * 0.07, base - h * 0.16, x + h * 0.07, base - h * 0.13, look.tone((40, 24, 14)))
 
 
-def music(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def music(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """Instruments on a spotlit stage: a saxophone (jazz, brass), a grand piano, a guitar,
     with musical notes drifting up; the first named instrument is the hero at column `x`."""
     text = scene.text
@@ -311,7 +311,7 @@ def music(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: floa
     c.shadow(x, base, size * 0.5, size * 0.04)
 
 
-def gallery(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def gallery(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """A gallery wall: framed paintings under spotlights, an urn on a plinth at column `x`."""
     gold = look.tone((196, 156, 80), 0.05)
     s = Sprite(c, (0, 0, c.w, c.h))

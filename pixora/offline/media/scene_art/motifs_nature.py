@@ -13,7 +13,7 @@ import numpy as np
 
 from pixora.offline.media.scene_art.canvas import RGB, Canvas, Sprite, mix
 from pixora.offline.media.scene_art.palette import Look
-from pixora.offline.media.scene_art.prompt import Scene
+from pixora.offline.media.scene_art.prompt import SceneReading
 
 LEAVES: dict[str, tuple[RGB, ...]] = {
     "summer": ((62, 124, 62), (84, 146, 72), (44, 104, 66), (104, 160, 80)),
@@ -28,7 +28,7 @@ CORALS: tuple[RGB, ...] = ((242, 112, 122), (250, 160, 90), (196, 104, 206), (25
 LAVA: RGB = (255, 122, 36)
 
 
-def volcano(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def volcano(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """A dark cone with glowing lava flows and crater, under a plume of ash (or steam)."""
     u = size / 100
     steam = "steam" in scene.text or "geyser" in scene.text
@@ -122,7 +122,7 @@ def tree(s: Sprite, look: Look, x: float, base: float, h: float, season: str, ki
         s.ellipse(x + rng.uniform(-0.18, 0.18) * h, base - h * rng.uniform(0.6, 0.82), r, r, col)
 
 
-def forest(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def forest(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """Rows of broadleaf and conifer trees in the season's colours, nearer rows larger; a
     winding path when the prompt names one, falling leaves in autumn."""
     season = scene.season
@@ -157,7 +157,9 @@ def forest(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: flo
             c.disc(c.rng.uniform(0, c.w), c.rng.uniform(0, c.h), c.h * 0.005, look.tone(col))
 
 
-def big_tree(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def big_tree(
+    c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float
+) -> None:
     """One large broadleaf tree (a close-up or low-angle hero) with smaller ones beside it."""
     s = Sprite(c, (x - size * 0.7, base - size * 1.05, x + size * 0.7, base + 2), ss=2)
     for dx in (-0.55, 0.5):
@@ -186,7 +188,7 @@ def flower(s: Sprite, look: Look, x: float, base: float, h: float, petal: RGB,
     s.ellipse(head[0], head[1], r * 0.55, r * 0.55, look.tone((236, 176, 40)))
 
 
-def flowers(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def flowers(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """A drift of wildflowers across the foreground, nearer ones larger; one large bloom when
     the flowers are the close-up hero."""
     s = Sprite(c, (0, min(base, look.horizon) - size * 1.2, c.w, c.h), ss=2)
@@ -219,7 +221,7 @@ def bee(s: Sprite, look: Look, x: float, y: float, r: float, facing: float) -> N
             (x - facing * r, y + r * 0.1)], black)
 
 
-def bees(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def bees(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """Bees on the wing above the subject (one large bee for a close-up hero), and a straw
     hive when the prompt names a hive or honey."""
     s = Sprite(c, (0, 0, c.w, c.h), ss=2)
@@ -241,7 +243,7 @@ def bees(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float
     s.paste(look.side * 0.2)
 
 
-def coral(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def coral(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """A reef bed: branching corals, fan corals, brain corals and anemones; starfish on the
     sand when the prompt names them. The tallest coral stands at column `x`."""
     s = Sprite(c, (0, base - size * 1.1, c.w, c.h), ss=2)
@@ -297,7 +299,7 @@ def _branch(s: Sprite, x: float, y: float, length: float, angle: float, depth: i
                 depth - 1, col, width * 0.78, rng)
 
 
-def fish(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def fish(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """A school of small fish swimming one way and a few striped tropical fish; one large
     fish when the fish are the close-up hero. Centred on (x, base - size / 2)."""
     s = Sprite(c, (0, 0, c.w, c.h), ss=2)
@@ -329,7 +331,7 @@ def _fish(s: Sprite, look: Look, x: float, y: float, r: float, facing: float, co
     s.ellipse(x + facing * r * 0.6, y - r * 0.1, r * 0.1, r * 0.1, (20, 20, 26))
 
 
-def diver(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def diver(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """A scuba diver swimming across the frame, tank on the back, trailing bubbles;
     `size` is the diver's length, centred on (x, base - size / 3)."""
     u = size / 100

@@ -14,7 +14,7 @@ import numpy as np
 from pixora.offline.media.scene_art.canvas import RGB, Canvas, Sprite, mix
 from pixora.offline.media.scene_art.palette import Look
 from pixora.offline.media.scene_art.portrait import COLOR_WORDS, character_colors
-from pixora.offline.media.scene_art.prompt import Scene
+from pixora.offline.media.scene_art.prompt import SceneReading
 
 CLOTHES: tuple[RGB, ...] = ((60, 90, 150), (170, 70, 60), (70, 120, 90), (200, 150, 60),
                             (110, 80, 130), (90, 90, 100), (220, 210, 190))
@@ -106,7 +106,7 @@ def _coat(text: str, kind: str) -> RGB:
     return (150, 102, 64)
 
 
-def cast(c: Canvas, look: Look, scene: Scene, x: float, base: float, h: float) -> None:
+def cast(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, h: float) -> None:
     """The people and animals the prompt names, `h` px tall for an adult, centred on `x`."""
     text = scene.text
     people = "people" in scene.subjects

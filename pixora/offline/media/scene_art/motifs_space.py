@@ -10,7 +10,7 @@ import math
 
 from pixora.offline.media.scene_art.canvas import RGB, Canvas, Sprite, mix
 from pixora.offline.media.scene_art.palette import Look
-from pixora.offline.media.scene_art.prompt import LAUNCH_WORDS, Scene
+from pixora.offline.media.scene_art.prompt import LAUNCH_WORDS, SceneReading
 
 WHITE: RGB = (236, 236, 240)
 STEEL: RGB = (150, 156, 168)
@@ -33,7 +33,7 @@ def _cylinder(s: Sprite, x0: float, y0: float, x1: float, y1: float, col: RGB, s
         s.rect(x0 + w * 0.06, y0, x0 + w * 0.18, y1, mix(col, (255, 255, 255), 0.35))
 
 
-def rocket(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def rocket(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """A white rocket with a red nose and fins; lifting off on a flame and a smoke cloud when
     the prompt says launch or liftoff, otherwise on its pad beside a launch tower."""
     launch = bool(LAUNCH_WORDS.search(scene.text))
@@ -98,7 +98,9 @@ def rocket(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: flo
     s.paste(look.side * 0.5)
 
 
-def astronaut(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def astronaut(
+    c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float
+) -> None:
     """A spacesuited figure with a gold visor; floating and tilted when there is no ground."""
     u = size / 100
     floating = scene.setting == "space" and "lunar" not in scene.motifs
@@ -132,7 +134,7 @@ def astronaut(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: 
         c.shadow(x, base, 26 * u, 3 * u)
 
 
-def rover(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def rover(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """A six-wheeled rover (three wheels seen) with a solar deck and a camera mast."""
     u = size / 100
     body, foil = look.tone((222, 214, 196), 0.1), look.tone(GOLD, 0.1)
@@ -166,7 +168,7 @@ def rover(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: floa
                    c.rng.uniform(3, 8) * u, dust, opacity=0.45)
 
 
-def station(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def station(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """A space station (truss, modules and four solar wings), or a satellite (gold body,
     two panels, a dish) when the prompt names a satellite; centred on (x, base - size / 2)."""
     u = size / 100
@@ -211,7 +213,7 @@ def station(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: fl
     c.glow(x + look.side * span * 0.6 * u, cy - 20 * u, 8 * u, 8 * u, (255, 250, 230), 0.6)
 
 
-def dish(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def dish(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """A radio telescope: a white dish tilted at the sky on a pedestal, with its feed."""
     u = size / 100
     white, steel = look.tone((232, 232, 236), 0.1), look.tone(STEEL)

@@ -14,7 +14,7 @@ import numpy as np
 from pixora.offline.media.scene_art.canvas import HOLE, RGB, Canvas, Sprite, mix
 from pixora.offline.media.scene_art.landscape import cliff
 from pixora.offline.media.scene_art.palette import Look
-from pixora.offline.media.scene_art.prompt import Scene
+from pixora.offline.media.scene_art.prompt import SceneReading
 
 PAINT: tuple[RGB, ...] = ((200, 44, 48), (236, 236, 232), (40, 90, 170), (30, 32, 38),
                           (232, 180, 50), (60, 140, 110))
@@ -42,7 +42,7 @@ def _beam(c: Canvas, x: float, y: float, angle: float, spread: float, strength: 
         dist * 30, 0, 1), color)
 
 
-def lighthouse(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float,
+def lighthouse(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float,
                ) -> None:
     """A red-and-white banded lighthouse on a rocky headland, its lamp throwing two beams."""
     u = size / 100
@@ -84,7 +84,7 @@ def lighthouse(c: Canvas, look: Look, scene: Scene, x: float, base: float, size:
     c.glow(x, lamp_y, 8 * u, 8 * u, warm, 0.9)
 
 
-def boat(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def boat(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """A sailboat (hull, mast, mainsail and jib) or, for a ship, a hull with a bridge and a
     funnel; sitting on the water line at `base`, mirrored in the water below."""
     u = size / 100
@@ -140,7 +140,9 @@ def _reflect(c: Canvas, s: Sprite, base: float) -> None:
     c.blend(cov * fade, src.copy(), (y1, x0))
 
 
-def buildings(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def buildings(
+    c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float
+) -> None:
     """A block of four to six buildings with window grids (lit at night), rooftop details and
     shop fronts with awnings; glowing signs and wet-street reflections when the prompt says so.
     """
@@ -187,7 +189,7 @@ def buildings(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: 
         _reflect(c, s, base)
 
 
-def house(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def house(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """A cosy two-storey house: pitched roof, chimney, warm-lit windows, porch and a path."""
     u = size / 100
     warm = look.night or look.setting in ("sunset", "dawn", "dream")
@@ -219,7 +221,7 @@ def house(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: floa
     path.paste(subject=False)
 
 
-def car(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def car(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """A side-on car on a road band (a low sports car when named), headlights on at night,
     light trails streaming past when the prompt names them. `size` is the car's height x 2."""
     u = size / 100
@@ -274,7 +276,7 @@ def car(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float)
         post.paste(look.side * 0.3)
 
 
-def train(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def train(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """A streamlined train of carriages with a lit window band running across the frame; on
     a stone viaduct of arches when the prompt names one (`size` is then the viaduct height)."""
     u = size / 100
@@ -315,7 +317,7 @@ def train(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: floa
     s.paste(look.side * 0.3)
 
 
-def plane(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def plane(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """An airliner climbing across the sky, centred on (x, base - size / 2)."""
     u = size / 100
     d = look.side
@@ -337,7 +339,7 @@ def plane(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: floa
     s.paste(d * 0.3, angle=8 * d)
 
 
-def birds(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def birds(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """A loose flock of gliding birds (white gulls by the sea, dark silhouettes elsewhere)."""
     light = "sea" in scene.motifs and not look.night
     col = look.tone((246, 246, 242) if light else (40, 40, 48), 0.1)
@@ -355,7 +357,7 @@ def birds(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: floa
 
 
 
-def castle(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def castle(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """A castle (keep, two round-roofed towers, crenellated walls, gate, flag) or, for ruins,
     temples and columns, a row of broken columns under a fragment of lintel."""
     u = size / 100
@@ -405,7 +407,7 @@ def castle(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: flo
     c.shadow(x, base, 60 * u, 4 * u)
 
 
-def market(c: Canvas, look: Look, scene: Scene, x: float, base: float, size: float) -> None:
+def market(c: Canvas, look: Look, scene: SceneReading, x: float, base: float, size: float) -> None:
     """A market stall: a striped awning on poles over a counter of crates piled with produce
     (or sacks of coffee beans when the prompt names coffee)."""
     u = size / 100

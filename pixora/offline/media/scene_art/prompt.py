@@ -162,7 +162,7 @@ FEATURING_RX = re.compile(r"\bFeaturing\b(.*)$", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
-class Scene:
+class SceneReading:
     """What a prompt asks for.
 
     setting: lighting/place key of `palette.PALETTES` (or "interior" for indoor subjects,
@@ -232,7 +232,7 @@ def read_subjects(text: str) -> list[str]:
     return [lead, *figures, *companions][:4]
 
 
-def read_scene(prompt: str, mood: str, lighting: str = "", seed: int = 0) -> Scene:
+def read_scene(prompt: str, mood: str, lighting: str = "", seed: int = 0) -> SceneReading:
     """The setting, landscape, subjects, shot and weather named by a visual prompt.
 
     Nothing named gives a seed-chosen landscape with an abstract composition; a bare space
@@ -278,5 +278,5 @@ def read_scene(prompt: str, mood: str, lighting: str = "", seed: int = 0) -> Sce
         if not subjects and not _found(MOTIF_WORDS, f"{seen} {theme}"):
             subjects = ["abstract"]
     season = next(iter(_found(SEASON_WORDS, f"{source} {theme}")), "summer")
-    return Scene(setting, frozenset(motifs), frozenset(weather), tuple(subjects),
+    return SceneReading(setting, frozenset(motifs), frozenset(weather), tuple(subjects),
                  read_shot(seen), season, f"{source} {notes}".lower(), light)

@@ -7,7 +7,8 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from pixora.context.models import Stage, TaskContext, VideoVersion
-from pixora.pipeline.generate import GenerationCancelled, Generator
+from pixora.pipeline.assets import GenerationCancelled
+from pixora.pipeline.generate import GenerationRun
 from pixora.services import Services
 
 log = logging.getLogger(__name__)
@@ -17,11 +18,11 @@ Generate = Callable[[Services, str], Awaitable[VideoVersion | None]]
 
 
 async def generate(svc: Services, task_id: str) -> VideoVersion:
-    """The pipeline's generation run (see `Generator.run`)."""
-    return await Generator(svc, task_id).run()
+    """The pipeline's generation run (see `GenerationRun.run`)."""
+    return await GenerationRun(svc, task_id).run()
 
 
-class Jobs:
+class GenerationRuns:
     """Starts, tracks and cancels generation runs as asyncio tasks. `generate` is the run
     itself (the pipeline by default)."""
 
@@ -31,16 +32,16 @@ class Jobs:
         self.running: dict[str, asyncio.Task[VideoVersion | None]] = {}
 
     def is_running(self, task_id: str) -> bool:
-        job = self.running.get(task_id)
-        return job is not None and not job.done()
+        run = self.running.get(task_id)
+        return run is not None and not run.done()
 
     def start(self, task_id: str) -> asyncio.Task[VideoVersion | None]:
         """Start generating `task_id` in the background (or return the run already going)."""
         if self.is_running(task_id):
             return self.running[task_id]
-        job = asyncio.create_task(self._run(task_id), name=f"generate:{task_id}")
-        self.running[task_id] = job
-        return job
+        run = asyncio.create_task(self._run(task_id), name=f"generate:{task_id}")
+        self.running[task_id] = run
+        return run
 
     async def _run(self, task_id: str) -> VideoVersion | None:
         try:
@@ -77,8 +78,8 @@ class Jobs:
             )
 
     async def wait(self, task_id: str) -> VideoVersion | None:
-        job = self.running.get(task_id)
-        return await job if job else None
+        run = self.running.get(task_id)
+        return await run if run else None
 
     async def cancel(self, task_id: str) -> bool:
         """Mark the task cancelled and stop its run. Returns whether a run was stopped."""
@@ -88,9 +89,9 @@ class Jobs:
             ctx.approved_version = None
 
         await self.svc.store.update(task_id, fn)
-        job = self.running.get(task_id)
-        if job is None or job.done():
+        run = self.running.get(task_id)
+        if run is None or run.done():
             return False
-        job.cancel()
-        await asyncio.gather(job, return_exceptions=True)
+        run.cancel()
+        await asyncio.gather(run, return_exceptions=True)
         return True

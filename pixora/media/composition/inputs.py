@@ -1,0 +1,133 @@
+"""What a composition is made of: the caller's scenes and music cues, and the same read from
+disk (length, content hash, stream layout), which is all `plan` needs to know about a file."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pixora.context.files import file_hash
+from pixora.media.encoding import Layout, read_layout
+from pixora.media.ffmpeg import probe
+
+
+class CompositionError(ValueError):
+    """Bad composition input. The one-line message names the scene, cue or file at fault."""
+
+
+@dataclass(frozen=True)
+class SceneInput:
+    """One scene of the final video.
+
+    clip: motion clip (any container/codec ffmpeg reads, any length and frame rate).
+    duration_s: final scene length in seconds (see `timeline.plan_scene_durations`), rounded
+        to whole frames.
+    narration: audio placed at the scene start + `lead_s`, or None.
+    transition: into the next scene, one of `TRANSITIONS`; ignored on the last scene.
+    """
+
+    clip: Path
+    duration_s: float
+    narration: Path | None = None
+    transition: str = "fade"
+
+
+@dataclass(frozen=True)
+class MusicInput:
+    """A music bed covering `start_s`..`end_s` (seconds) of the final timeline; it is looped
+    or trimmed to that span, and consecutive cues crossfade over `MUSIC_CROSSFADE_S`."""
+
+    path: Path
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class SceneMedia:
+    """A scene's files as read from disk.
+
+    scene: as given; clip_s: the clip's length in seconds; clip_hash: its content hash
+    (`pixora.context.files.file_hash`); layout: how its video stream is stored;
+    narration_s, narration_hash: the same for the narration (0.0 and None without one).
+    """
+
+    scene: SceneInput
+    clip_s: float
+    clip_hash: str
+    layout: Layout
+    narration_s: float = 0.0
+    narration_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class MusicMedia:
+    """A music cue's file as read from disk: `length_s` in seconds and its content hash."""
+
+    cue: MusicInput
+    length_s: float
+    file_hash: str
+
+
+async def read_scenes(scenes: Sequence[SceneInput]) -> list[SceneMedia]:
+    """Read every scene's clip and narration (each distinct clip is hashed once).
+
+    Raises:
+        CompositionError: a file is missing, unreadable, without the stream it needs
+            (video for a clip, audio for a narration) or of no length.
+    """
+    hashes: dict[Path, str] = {}
+    layouts: dict[Path, Layout] = {}
+    out = []
+    for i, s in enumerate(scenes, start=1):
+        clip = Path(s.clip)
+        clip_s = await _media_length(clip, f"scene {i} clip", "video")
+        if clip not in hashes:
+            hashes[clip] = await asyncio.to_thread(file_hash, clip)
+            try:
+                layouts[clip] = await asyncio.to_thread(read_layout, clip)
+            except ValueError:
+                raise CompositionError(f"scene {i} clip {s.clip}: not readable media") from None
+        narration_s, narration_hash = 0.0, None
+        if s.narration is not None:
+            narration = Path(s.narration)
+            narration_s = await _media_length(narration, f"scene {i} narration", "audio")
+            narration_hash = await asyncio.to_thread(file_hash, narration)
+        out.append(SceneMedia(s, clip_s, hashes[clip], layouts[clip], narration_s,
+                              narration_hash))
+    return out
+
+
+async def read_music(music: Sequence[MusicInput]) -> list[MusicMedia]:
+    """Read every music cue's file.
+
+    Raises:
+        CompositionError: a file is missing, unreadable, without audio or of no length.
+    """
+    out = []
+    for i, m in enumerate(music, start=1):
+        path = Path(m.path)
+        length = await _media_length(path, f"music cue {i}", "audio")
+        out.append(MusicMedia(m, length, await asyncio.to_thread(file_hash, path)))
+    return out
+
+
+async def _media_length(path: Path, what: str, stream: str) -> float:
+    """Length in seconds of a readable media file with a `stream` ("video"/"audio") stream.
+
+    Raises:
+        CompositionError: missing, unreadable, without that stream, or of no length.
+    """
+    try:
+        info = await asyncio.to_thread(probe, path)
+    except FileNotFoundError:
+        raise CompositionError(f"{what} {path}: no such file") from None
+    except (ValueError, OSError):
+        raise CompositionError(f"{what} {path}: not readable media") from None
+    has = info.video_codec if stream == "video" else info.audio_codec
+    if not has:
+        raise CompositionError(f"{what} {path}: has no {stream} stream")
+    if info.duration_s <= 0:
+        raise CompositionError(f"{what} {path}: has no duration")
+    return info.duration_s
