@@ -121,8 +121,8 @@ async def test_500_three_times_falls_back_to_local_ken_burns(server, tmp_path, s
 async def test_a_failed_status_poll_does_not_pay_for_a_second_clip(server, tmp_path, still):
     server.fault("GET /fal-ai/kling-video/requests/",
                  Reply(503, {"detail": "Service Unavailable"}),
-                 Reply(200, {"status": "COMPLETED"}, delay_s=2.0))
-    providers = select_providers(settings_for(server, tmp_path, provider_timeout_s=0.3))
+                 Reply(200, {"status": "COMPLETED"}, delay_s=6.0))
+    providers = select_providers(settings_for(server, tmp_path, provider_timeout_s=1.5))
     result = await providers.motion.animate(motion_req(still), tmp_path / "m.mp4")
     assert result.provider == "fal" and result.note == ""
     assert len(server.hits(SUBMIT_KLING)) == 1
