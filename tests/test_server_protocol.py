@@ -9,6 +9,7 @@ import redis.asyncio as aioredis
 from server_live import client, doc_examples, doc_violations, live_server
 
 from pixora.config import Settings
+from pixora.context import events as ev
 from pixora.server.auth import issue_token
 from pixora.server.protocol import (
     MAX_FRAME_BYTES,
@@ -159,20 +160,20 @@ async def test_resume_replays_then_follows_without_gap(
 ) -> None:
     task = await studio.create_task("alice")
     for i in range(5):
-        await studio.events.append(task.task_id, "token", content=f"w{i} ")
+        await studio.events.append(task.task_id, ev.token(f"w{i} "))
     token = issue_token(settings, "alice")
     query = f"&task_id={task.task_id}&last_event_id=3"
     async with live_server(studio) as address, client(address, token, query) as c:
         replayed = [await c.recv() for _ in range(3)]
         assert [m["id"] for m in replayed] == [4, 5, 6]
-        await studio.events.append(task.task_id, "token", content="live")
+        await studio.events.append(task.task_id, ev.token("live"))
         live = await c.recv()
         assert (live["id"], live["content"]) == (7, "live")
         # Resuming again restarts the replay; the earlier relay sends nothing more.
         await c.send({"type": "resume", "task_id": task.task_id, "last_event_id": 0})
         again = [await c.recv() for _ in range(7)]
         assert [m["id"] for m in again] == list(range(1, 8))
-        await studio.events.append(task.task_id, "token", content="end")
+        await studio.events.append(task.task_id, ev.token("end"))
         assert (await c.recv())["id"] == 8
         await c.send({"type": "ping"})
         assert (await c.recv())["type"] == "pong"
