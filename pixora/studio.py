@@ -17,6 +17,7 @@ from pixora.agents.models import breakdown_writer, choose_model, model_factory
 from pixora.agents.roster import build_agents, load_roster
 from pixora.agents.tracing import install_tracing
 from pixora.config import Settings
+from pixora.context import events, keys
 from pixora.context.models import Stage, TaskContext
 from pixora.context.store import TaskNotFound
 from pixora.pipeline.runs import Generate, GenerationRuns, generate
@@ -93,7 +94,7 @@ class Studio:
 
     async def create_task(self, user_id: str) -> TaskContext:
         task = await self.store.create(TaskContext(user_id=user_id))
-        await self.events.append(task.task_id, "task_created", data={"user_id": user_id})
+        await self.events.append(task.task_id, events.task_created(user_id))
         return task
 
     async def get_task(self, task_id: str, user_id: str) -> TaskContext:
@@ -130,17 +131,16 @@ class Studio:
 
     async def _guarded(self, task_id: str, body: Any) -> TurnOutcome | None:
         """Run `body()` as the task's only turn; failures become an `error` event."""
-        lock = self.svc.redis.lock(f"pixora:task:{task_id}:turn", timeout=900,
-                                   blocking_timeout=900)
+        lock = self.svc.redis.lock(keys.task_turn(task_id), timeout=900, blocking_timeout=900)
         async with lock:
             try:
                 return await body()
             except StudioError:
                 raise
             except Exception as err:
-                await self.events.append(task_id, "error", data={
-                    "code": "agent_error", "message": f"{type(err).__name__}: {err}",
-                })
+                await self.events.append(task_id, events.error(
+                    "agent_error", f"{type(err).__name__}: {err}",
+                ))
                 return None
 
     async def chat(self, task_id: str, user_id: str, message: str) -> TurnOutcome | None:
@@ -202,11 +202,10 @@ class Studio:
         """Stop generation and withdraw approval. Returns whether a run was stopped."""
         await self.get_task(task_id, user_id)
         stopped = await self.runs.cancel(task_id)
-        await self.svc.redis.delete(f"pixora:task:{task_id}:pending_run")
-        await self.events.append(task_id, "progress_update", data={
-            "progress": 0, "stage": "cancelled", "eta_s": None,
-            "message": "Cancelled" + (" while generating" if stopped else ""),
-        })
+        await self.svc.redis.delete(keys.task_pending_run(task_id))
+        await self.events.append(task_id, events.progress_update(
+            0, "cancelled", "Cancelled" + (" while generating" if stopped else ""),
+        ))
         return stopped
 
     async def command(self, task_id: str, user_id: str, command: str,
@@ -229,8 +228,7 @@ class Studio:
         ctx = self._ctx(task_id, user_id)
         args = json.dumps(params)
         call_id = f"cmd_{uuid.uuid4().hex[:12]}"
-        await self.events.append(task_id, "tool_call", data={"tool": name, "parameters": params,
-                                                              "agent": "user"})
+        await self.events.append(task_id, events.tool_call(call_id, name, params, "user"))
         with trace(f"command {name}", group_id=task_id), function_span(name, input=args):
             raw = await tool.on_invoke_tool(
                 ToolContext(context=ctx, tool_name=name, tool_call_id=call_id,
@@ -238,8 +236,7 @@ class Studio:
                 args,
             )
         output = json.loads(raw)
-        await self.events.append(task_id, "tool_result", data={"tool": name, "output": output,
-                                                                "agent": "user"})
+        await self.events.append(task_id, events.tool_result(call_id, name, output, "user"))
         if output.get("code") == "invalid_arguments":
             raise InvalidRequest(f"bad params for {command}; it takes {_signature(tool)}")
         return output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from pathlib import Path
 
@@ -85,11 +86,35 @@ async def test_gate_holds_when_model_calls_generation_first(settings: Settings):
         # The user declines the paused run: still nothing generated.
         await studio.approve(task.task_id, "ada", approved=False)
         assert (await studio.store.load(task.task_id)).assets == {}
-        declined = [e for e in await _events(studio, task.task_id) if e.type == "tool_result"]
+        events = await _events(studio, task.task_id)
+        declined = [e for e in events if e.type == "tool_result"]
         assert declined[-1].data["tool"] == "generate_video_tool"
         assert "did not approve" in str(declined[-1].data["output"])
+        # Results carry their call's id: the SDK's for agent calls (also after the resume),
+        # a generated one for direct commands.
+        calls = {e.data["call_id"]: e.data["tool"] for e in events if e.type == "tool_call"}
+        assert calls["g1"] == "generate_video_tool" and declined[-1].data["call_id"] == "g1"
+        commands = [i for i, t in calls.items() if t == "generate_scene_breakdown_tool"]
+        assert len(commands) == 1 and commands[0].startswith("cmd_")
+        assert sorted(e.data["call_id"] for e in declined) == sorted(calls)  # each once
     finally:
         await studio.close()
+
+
+async def test_turns_of_a_task_are_traced_as_one_group(studio: Studio, settings: Settings):
+    """Each chat turn is its own trace; all turns of a task share `group_id` = the task id."""
+    tid = (await studio.create_task("ada")).task_id
+    other = (await studio.create_task("ada")).task_id
+    await studio.chat(tid, "ada", "Create a 15-second video about tide pools")
+    await studio.chat(other, "ada", "what's the weather like?")
+    await studio.chat(tid, "ada", "make scene 2 at night")
+    lines = (settings.data_dir / "traces" / "traces.jsonl").read_text().splitlines()
+    starts = [r for r in map(json.loads, lines)
+              if r["event"] == "trace_start" and r["workflow_name"] == "pixora"]
+    groups: dict[str, set[str]] = {}
+    for r in starts:
+        groups.setdefault(r["group_id"], set()).add(r["id"])
+    assert {g: len(ids) for g, ids in groups.items()} == {tid: 2, other: 1}
 
 
 async def test_offline_conversation_creates_then_edits_one_scene(studio: Studio):

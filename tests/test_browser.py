@@ -54,6 +54,8 @@ async def test_sign_in_prompt_approve_play(studio: Studio) -> None:
             await page.wait_for_selector("#approve:not([disabled])", timeout=90_000)
             assert await page.locator(".bubble.assistant").count() >= 1
             assert await page.locator(".chip.tool").count() >= 1
+            # Each tool result finds its call's chip by call_id: none is left waiting.
+            await page.wait_for_function("!document.querySelector('.chip.tool.pending')")
             cards = page.locator("#scenes .scene")
             assert await cards.count() >= 1
             assert (await cards.first.locator("[data-field=script] .value").inner_text()).strip()

@@ -2,7 +2,9 @@ import asyncio
 
 import pytest
 
-from pixora.context import Breakdown, EventStream, Scene, Stage, TaskContext, TaskStore
+from pixora.context import Breakdown, EventStream, Scene, Stage, TaskContext, TaskStore, keys
+from pixora.context import events as ev
+from pixora.context.events import MAX_DEPTH, Payload, UnsendableEvent
 from pixora.context.models import Asset
 from pixora.context.store import TaskNotFound
 
@@ -21,7 +23,8 @@ async def test_round_trip_reads_back_from_redis(redis):
     store = TaskStore(redis)
     ctx = TaskContext(user_id="ada", breakdown=_breakdown())
     await store.create(ctx)
-    raw = await redis.get(f"pixora:task:{ctx.task_id}")
+    raw = await redis.get(keys.task(ctx.task_id))
+    assert keys.task(ctx.task_id) == f"pixora:task:{ctx.task_id}"
     assert '"user_id":"ada"' in raw
     loaded = await store.load(ctx.task_id)
     assert loaded == ctx
@@ -66,7 +69,7 @@ async def test_missing_task(redis):
 async def test_event_stream_replays_from_id(redis):
     events = EventStream(redis)
     for i in range(10):
-        await events.append("t1", "progress_update", data={"progress": i * 10})
+        await events.append("t1", ev.progress_update(i * 10, "motion", f"step {i}"))
     assert await events.last_id("t1") == 10
     tail = await events.read("t1", after=6)
     assert [e.id for e in tail] == [7, 8, 9, 10]
@@ -75,14 +78,14 @@ async def test_event_stream_replays_from_id(redis):
 
 async def test_event_ids_unique_under_concurrency(redis):
     events = EventStream(redis)
-    got = await asyncio.gather(*(events.append("t2", "token", content=str(i)) for i in range(40)))
+    got = await asyncio.gather(*(events.append("t2", ev.token(str(i))) for i in range(40)))
     assert sorted(e.id for e in got) == list(range(1, 41))
     assert [e.id for e in await events.read("t2")] == list(range(1, 41))
 
 
 async def test_follow_yields_new_events(redis):
     events = EventStream(redis)
-    await events.append("t3", "token", content="a")
+    await events.append("t3", ev.token("a"))
 
     async def first_two() -> list[str]:
         out = []
@@ -94,8 +97,44 @@ async def test_follow_yields_new_events(redis):
 
     reader = asyncio.create_task(first_two())
     await asyncio.sleep(0.05)
-    await events.append("t3", "token", content="b")
+    await events.append("t3", ev.token("b"))
     assert await asyncio.wait_for(reader, 5) == ["a", "b"]
+
+
+def _nested(levels: int) -> dict:
+    """A `data` dict that makes the whole event `levels` deep (the event itself is level 1)."""
+    inner: dict = {}
+    for _ in range(levels - 2):
+        inner = {"x": inner}
+    return inner
+
+
+def _cycle() -> dict:
+    data: dict = {}
+    data["self"] = data
+    return data
+
+
+@pytest.mark.parametrize("data", [
+    {"when": object()},
+    {"progress": float("nan")},
+    _cycle(),
+    _nested(MAX_DEPTH + 1),
+    _nested(5000),
+], ids=["object", "nan", "cycle", "over_deep", "recursion"])
+async def test_unsendable_event_raises_and_stores_nothing(redis, data):
+    events = EventStream(redis)
+    with pytest.raises(UnsendableEvent):
+        await events.append("t4", Payload(type="error", data=data))
+    assert await redis.exists(keys.task_events("t4"), keys.task_event_seq("t4")) == 0
+    assert await events.read("t4") == []
+    ok = await events.append("t4", Payload(type="error", data=_nested(MAX_DEPTH)))
+    assert ok.id == 1 and (await events.read("t4")) == [ok]
+
+
+def test_payload_type_is_checked():
+    with pytest.raises(ValueError, match="type"):
+        Payload(type="teleported")
 
 
 def test_set_breakdown_versions_and_clears_approval():

@@ -16,12 +16,15 @@ from wire import FunctionCall, OpenAIWireServer
 
 import pixora.offline.director as director
 from pixora.config import Settings, load_settings
+from pixora.context import events as ev
+from pixora.context.events import Event
 from pixora.evals.cli import add_eval_parser, run_eval_command
 from pixora.evals.metrics.video import cuts_from_scores
 from pixora.evals.report import write_reports
 from pixora.evals.results import load_results
 from pixora.evals.runner import RunOptions, run_suite
 from pixora.evals.suite import SuiteError, load_suite
+from pixora.evals.trajectory import build, tokens
 from pixora.offline.intent import Intent
 
 CORE = Path(__file__).resolve().parents[1] / "evals" / "core.yaml"
@@ -125,6 +128,23 @@ def test_suite_errors_name_the_case(tmp_path: Path, settings: Settings):
         load_suite(bad)
     code, text = _eval(settings, str(CORE), "--cases", "no_such_case")
     assert code == 2 and "has no case no_such_case" in text
+
+
+def test_trajectory_pairs_results_with_calls_by_call_id():
+    """A result goes to the call with its call_id, not to the oldest waiting call: here a
+    resumed run's result (no tool name) answers the second call."""
+    stream = [
+        ev.tool_call("c1", "update_scene_tool", {}, "editor"),
+        ev.tool_call("c2", "generate_video_tool", {}, "composer"),
+        ev.tool_result("c2", "", {"status": "started"}, "composer"),
+        ev.tool_result("c1", "update_scene_tool", {"status": "error"}, "editor"),
+    ]
+    events = [Event(id=n, task_id="t", ts=0.0, **p.model_dump())
+              for n, p in enumerate(stream, 1)]
+    assert tokens(build(events, [(0, 1, "step:user")])) == [
+        "step:user", "call:update_scene_tool", "call:generate_video_tool",
+        "result:generate_video_tool=started", "result:update_scene_tool=error",
+    ]
 
 
 def test_scene_cuts_from_crossfade_scores():

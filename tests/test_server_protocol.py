@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import get_args
 
 import pytest
 import redis.asyncio as aioredis
-from server_live import client, doc_examples, doc_violations, live_server
+from server_live import client, doc_examples, doc_violations, live_server, of_type
 
 from pixora.config import Settings
+from pixora.context import Breakdown, Scene, TaskContext
+from pixora.context import events as ev
+from pixora.context.events import EventType
 from pixora.server.auth import issue_token
 from pixora.server.protocol import (
     MAX_FRAME_BYTES,
@@ -159,20 +163,67 @@ async def test_resume_replays_then_follows_without_gap(
 ) -> None:
     task = await studio.create_task("alice")
     for i in range(5):
-        await studio.events.append(task.task_id, "token", content=f"w{i} ")
+        await studio.events.append(task.task_id, ev.token(f"w{i} "))
     token = issue_token(settings, "alice")
     query = f"&task_id={task.task_id}&last_event_id=3"
     async with live_server(studio) as address, client(address, token, query) as c:
         replayed = [await c.recv() for _ in range(3)]
         assert [m["id"] for m in replayed] == [4, 5, 6]
-        await studio.events.append(task.task_id, "token", content="live")
+        await studio.events.append(task.task_id, ev.token("live"))
         live = await c.recv()
         assert (live["id"], live["content"]) == (7, "live")
         # Resuming again restarts the replay; the earlier relay sends nothing more.
         await c.send({"type": "resume", "task_id": task.task_id, "last_event_id": 0})
         again = [await c.recv() for _ in range(7)]
         assert [m["id"] for m in again] == list(range(1, 8))
-        await studio.events.append(task.task_id, "token", content="end")
+        await studio.events.append(task.task_id, ev.token("end"))
         assert (await c.recv())["id"] == 8
         await c.send({"type": "ping"})
         assert (await c.recv())["type"] == "pong"
+
+
+async def test_tool_results_carry_their_calls_id(settings: Settings, studio: Studio) -> None:
+    """Over a real socket: every `tool_result` has the `call_id` of one earlier `tool_call` of
+    the same tool, from an agent turn (the SDK's id) and from a command (a generated one)."""
+    token = issue_token(settings, "alice")
+    async with live_server(studio) as address, client(address, token) as c:
+        await c.send({"message": "Create a 15-second video about tide pools"})
+        task_id = (await c.until(of_type("task_created")))["task_id"]
+        await c.until(of_type("agent_message"))
+        await c.send({"type": "command", "task_id": task_id, "command": "update_scene",
+                      "params": {"scene_index": 1, "new_content": "Low tide."}})
+        await c.until(of_type("tool_result", agent="user"))
+    events = c.events(task_id)
+    calls = {m["data"]["call_id"]: m for m in events if m["type"] == "tool_call"}
+    results = [m for m in events if m["type"] == "tool_result"]
+    assert len(calls) == len(results) == sum(m["type"] == "tool_call" for m in events) >= 2
+    for result in results:
+        call = calls.pop(result["data"]["call_id"])
+        assert call["id"] < result["id"] and call["data"]["tool"] == result["data"]["tool"]
+    assert doc_violations(c.received) == []
+
+
+def test_every_event_type_has_a_documented_constructor() -> None:
+    task = TaskContext(user_id="alice")
+    task.set_breakdown(Breakdown(title="Tides", scenes=[
+        Scene(index=1, script="Water.", visual_prompt="A pool", duration=5.0)]))
+    made = [
+        ev.token("I'll"),
+        ev.agent_message("Here it is.", "scene_breakdown"),
+        ev.tool_call("call_1", "update_scene_tool", {"scene_number": 1}, "editor"),
+        ev.tool_result("call_1", "update_scene_tool", {"status": "ok"}, "editor"),
+        ev.handoff("video", "scene_breakdown"),
+        ev.scene_breakdown(task),
+        ev.approval_required(["generate_video_tool"], 1, "Approve?"),
+        ev.progress_update(42.5, "motion", "Scene 2 motion", 18.0),
+        ev.completion(version=1, video_url="/v", thumbnail_url="/t", duration_s=5.0,
+                      reused_pieces=0, copied_bodies=1, rendered_pieces=2, notes=[], scenes=[]),
+        ev.error("bad_json", "not JSON"),
+        ev.task_created("alice"),
+        ev.pong(),
+        ev.command_result("update_scene", {"status": "ok"}),
+    ]
+    assert sorted(p.type for p in made) == sorted(get_args(EventType))
+    documented = doc_examples("server")
+    for payload in made:
+        assert set(payload.data) == set(documented[payload.type][0]["data"]), payload.type

@@ -3,14 +3,16 @@ the conversation in Redis, pause at the approval gate and resume when the user a
 
 Event mapping (SDK stream event -> Pixora event):
   text delta -> `token`; message output -> `agent_message`; tool called -> `tool_call`;
-  tool output -> `tool_result`; handoff -> `handoff`; approval interruption ->
-  `approval_required`; a failed turn -> `error`.
+  tool output -> `tool_result` (both carry the SDK's `call_id`); handoff -> `handoff`;
+  approval interruption -> `approval_required`; a failed turn -> `error`.
+
+Every turn's trace has `group_id` = the task id, so a task's turns read as one conversation.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from agents import Agent, ItemHelpers, RunConfig, Runner, RunState
@@ -18,14 +20,11 @@ from agents.extensions.memory import RedisSession
 from agents.items import ToolApprovalItem
 from agents.stream_events import RawResponsesStreamEvent, RunItemStreamEvent
 
+from pixora.context import events, keys
 from pixora.context.models import TaskContext
 from pixora.tools.context import AgentContext
 
 MAX_TURNS = 16
-
-
-def _pending_key(task_id: str) -> str:
-    return f"pixora:task:{task_id}:pending_run"
 
 
 @dataclass
@@ -53,7 +52,7 @@ class Conversation:
         self.run_config = run_config
 
     def _session(self, ctx: AgentContext) -> RedisSession:
-        return RedisSession(ctx.task_id, redis_client=ctx.svc.redis, key_prefix="pixora:session")
+        return RedisSession(ctx.task_id, redis_client=ctx.svc.redis, key_prefix=keys.SESSION_PREFIX)
 
     async def turn(self, ctx: AgentContext, message: str) -> TurnOutcome:
         """Run one user message through the agent that spoke last."""
@@ -62,7 +61,7 @@ class Conversation:
         return await self._run(ctx, agent, message)
 
     async def has_pending(self, ctx: AgentContext) -> bool:
-        return bool(await ctx.svc.redis.exists(_pending_key(ctx.task_id)))
+        return bool(await ctx.svc.redis.exists(keys.task_pending_run(ctx.task_id)))
 
     async def resume(self, ctx: AgentContext, approved: bool) -> TurnOutcome:
         """Answer the paused run's approval request and let it continue.
@@ -70,7 +69,7 @@ class Conversation:
         Raises:
             LookupError: no run is waiting for approval on this task.
         """
-        raw = await ctx.svc.redis.getdel(_pending_key(ctx.task_id))
+        raw = await ctx.svc.redis.getdel(keys.task_pending_run(ctx.task_id))
         if raw is None:
             raise LookupError("no run is waiting for approval")
         state = await RunState.from_string(
@@ -89,27 +88,27 @@ class Conversation:
         self, ctx: AgentContext, agent: Agent[AgentContext], input: str | RunState[Any],
         tool_names: dict[str, str] | None = None,
     ) -> TurnOutcome:
-        """Stream one run. `tool_names` maps call ids of calls made before a resume to tools."""
-        events = ctx.svc.events
+        """Stream one run, traced in the task's group. `tool_names` maps call ids of calls made
+        before a resume to tools."""
+        stream = ctx.svc.events
         tid = ctx.task_id
         result = Runner.run_streamed(
             agent, input, context=ctx, session=self._session(ctx),
-            run_config=self.run_config, max_turns=MAX_TURNS,
+            run_config=replace(self.run_config, group_id=tid), max_turns=MAX_TURNS,
         )
         tool_names = dict(tool_names or {})
         last_text = ""
         async for ev in result.stream_events():
             if isinstance(ev, RawResponsesStreamEvent):
                 if ev.data.type == "response.output_text.delta":
-                    await events.append(tid, "token", content=ev.data.delta)  # type: ignore[union-attr]
+                    await stream.append(tid, events.token(ev.data.delta))  # type: ignore[union-attr]
                 continue
             if not isinstance(ev, RunItemStreamEvent):
                 continue
             item = ev.item
             if ev.name == "message_output_created":
                 last_text = ItemHelpers.text_message_output(item)  # type: ignore[arg-type]
-                await events.append(tid, "agent_message", content=last_text,
-                                    data={"agent": item.agent.name})
+                await stream.append(tid, events.agent_message(last_text, item.agent.name))
             elif ev.name == "tool_called":
                 raw = item.raw_item
                 name = getattr(raw, "name", None) or (raw.get("name") if isinstance(raw, dict)
@@ -119,23 +118,23 @@ class Conversation:
                 args = getattr(raw, "arguments", None) or (
                     raw.get("arguments") if isinstance(raw, dict) else "{}")
                 tool_names[str(call_id)] = str(name)
-                await events.append(tid, "tool_call", data={
-                    "tool": name, "parameters": _parse(args or "{}"), "agent": item.agent.name,
-                })
+                await stream.append(tid, events.tool_call(
+                    str(call_id), str(name), _parse(args or "{}"), item.agent.name,
+                ))
             elif ev.name == "tool_output":
                 raw = item.raw_item
                 call_id = raw.get("call_id") if isinstance(raw, dict) else getattr(
                     raw, "call_id", None)
-                await events.append(tid, "tool_result", data={
-                    "tool": tool_names.get(str(call_id), ""),
-                    "output": _parse(item.output),  # type: ignore[union-attr]
-                    "agent": item.agent.name,
-                })
+                await stream.append(tid, events.tool_result(
+                    str(call_id), tool_names.get(str(call_id), ""),
+                    _parse(item.output),  # type: ignore[union-attr]
+                    item.agent.name,
+                ))
             elif ev.name == "handoff_occured":
-                await events.append(tid, "handoff", data={
-                    "from": item.source_agent.name,  # type: ignore[union-attr]
-                    "to": item.target_agent.name,  # type: ignore[union-attr]
-                })
+                await stream.append(tid, events.handoff(
+                    item.source_agent.name,  # type: ignore[union-attr]
+                    item.target_agent.name,  # type: ignore[union-attr]
+                ))
         last = result.last_agent.name
 
         def record(task: TaskContext) -> None:
@@ -153,11 +152,10 @@ class Conversation:
         serial = state.to_string(
             context_serializer=lambda c: {"task_id": c.task_id, "user_id": c.user_id}
         )
-        await ctx.svc.redis.set(_pending_key(ctx.task_id), serial)
+        await ctx.svc.redis.set(keys.task_pending_run(ctx.task_id), serial)
         task = await ctx.task()
         bd = task.breakdown
-        await ctx.svc.events.append(ctx.task_id, "approval_required", data={
-            "tools": [w.tool_name for w in waiting],
-            "breakdown_version": bd.version if bd else None,
-            "message": "Approve the scene breakdown to start generation.",
-        })
+        await ctx.svc.events.append(ctx.task_id, events.approval_required(
+            [w.tool_name for w in waiting], bd.version if bd else None,
+            "Approve the scene breakdown to start generation.",
+        ))

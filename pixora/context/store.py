@@ -1,6 +1,6 @@
 """TaskStore: TaskContext documents in Redis, with compare-and-set updates.
 
-Keys: `pixora:task:{task_id}` holds the TaskContext as JSON; `pixora:user:{user_id}:tasks`
+Keys (see `pixora.context.keys`): `keys.task` holds the TaskContext as JSON; `keys.user_tasks`
 is a sorted set of the user's task ids by creation time.
 """
 
@@ -12,6 +12,7 @@ from collections.abc import Callable
 import redis.asyncio as aioredis
 from redis.exceptions import WatchError
 
+from pixora.context import keys
 from pixora.context.models import TaskContext
 
 
@@ -24,14 +25,6 @@ class TaskNotFound(KeyError):
 
 class UpdateConflict(RuntimeError):
     """An update lost the compare-and-set race more times than allowed."""
-
-
-def task_key(task_id: str) -> str:
-    return f"pixora:task:{task_id}"
-
-
-def user_key(user_id: str) -> str:
-    return f"pixora:user:{user_id}:tasks"
 
 
 class TaskStore:
@@ -47,10 +40,10 @@ class TaskStore:
         Raises:
             ValueError: a task with that id exists already.
         """
-        created = await self.redis.set(task_key(ctx.task_id), ctx.model_dump_json(), nx=True)
+        created = await self.redis.set(keys.task(ctx.task_id), ctx.model_dump_json(), nx=True)
         if not created:
             raise ValueError(f"task {ctx.task_id!r} exists already")
-        await self.redis.zadd(user_key(ctx.user_id), {ctx.task_id: ctx.created_at})
+        await self.redis.zadd(keys.user_tasks(ctx.user_id), {ctx.task_id: ctx.created_at})
         return ctx
 
     async def load(self, task_id: str) -> TaskContext:
@@ -59,13 +52,13 @@ class TaskStore:
         Raises:
             TaskNotFound: no such task.
         """
-        raw = await self.redis.get(task_key(task_id))
+        raw = await self.redis.get(keys.task(task_id))
         if raw is None:
             raise TaskNotFound(task_id)
         return TaskContext.model_validate_json(raw)
 
     async def exists(self, task_id: str) -> bool:
-        return bool(await self.redis.exists(task_key(task_id)))
+        return bool(await self.redis.exists(keys.task(task_id)))
 
     async def update(self, task_id: str, fn: Callable[[TaskContext], None]) -> TaskContext:
         """Apply `fn` to the task and store the result, compare-and-set on its revision.
@@ -78,7 +71,7 @@ class TaskStore:
             TaskNotFound: no such task.
             UpdateConflict: still losing the race after `max_retries` attempts.
         """
-        key = task_key(task_id)
+        key = keys.task(task_id)
         for _ in range(self.max_retries):
             async with self.redis.pipeline(transaction=True) as pipe:
                 try:
@@ -100,8 +93,8 @@ class TaskStore:
 
     async def list_for_user(self, user_id: str, limit: int = 100) -> list[TaskContext]:
         """The user's tasks, newest first."""
-        ids = await self.redis.zrevrange(user_key(user_id), 0, limit - 1)
+        ids = await self.redis.zrevrange(keys.user_tasks(user_id), 0, limit - 1)
         if not ids:
             return []
-        raws = await self.redis.mget([task_key(i) for i in ids])
+        raws = await self.redis.mget([keys.task(i) for i in ids])
         return [TaskContext.model_validate_json(r) for r in raws if r is not None]

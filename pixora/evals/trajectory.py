@@ -6,7 +6,8 @@ Tokens:
                          wait_generation); written by the runner between events
   `handoff:TO`           an agent handed off to agent TO (`from` is kept in the item)
   `call:TOOL`            a tool was called
-  `result:TOOL=STATUS`   a tool returned; STATUS is its JSON `status` (ok, error, started...)
+  `result:TOOL=STATUS`   a tool returned; STATUS is its JSON `status` (ok, error, started...);
+                         TOOL is that of the call with the result's `call_id`
   `approval_required`    the run paused at the approval gate
   `breakdown:vN`         breakdown version N was saved
   `message:AGENT`        an agent spoke to the user
@@ -17,9 +18,6 @@ Tokens:
 Patterns (in suite expectations) match tokens with shell wildcards (`fnmatch`): `call:*_tool`.
 A pattern without `=` also matches any status: `result:generate_video_tool` matches
 `result:generate_video_tool=started`.
-
-A resumed run (after the user's approval) reports its tool result without the tool's name; such
-a result is paired with the oldest call still waiting for one.
 """
 
 from __future__ import annotations
@@ -62,7 +60,7 @@ def build(events: list[Event], marks: list[tuple[int, int, str]]) -> list[Item]:
     mark per step and the runner's own notes (`eval:generation_skipped`).
     """
     items: list[Item] = []
-    waiting: deque[str] = deque()
+    waiting: dict[str, str] = {}  # call_id -> tool, of calls still waiting for their result
     pending = deque(marks)
     step = 0
 
@@ -80,14 +78,10 @@ def build(events: list[Event], marks: list[tuple[int, int, str]]) -> list[Item]:
             token = f"handoff:{d.get('to')}"
         elif ev.type == "tool_call":
             token = f"call:{d.get('tool')}"
-            waiting.append(str(d.get("tool")))
+            waiting[str(d.get("call_id"))] = str(d.get("tool"))
         elif ev.type == "tool_result":
-            name = str(d.get("tool") or "")
-            if name and name in waiting:
-                waiting.remove(name)
-            elif waiting:
-                name = waiting.popleft()
-            token = f"result:{name or 'unknown'}={_status(d.get('output'))}"
+            name = waiting.pop(str(d.get("call_id")), None) or d.get("tool") or "unknown"
+            token = f"result:{name}={_status(d.get('output'))}"
         elif ev.type == "approval_required":
             token = "approval_required"
         elif ev.type == "scene_breakdown":

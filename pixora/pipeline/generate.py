@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from pixora.context import events
 from pixora.context.files import file_hash
 from pixora.context.models import (
     Asset,
@@ -219,7 +220,7 @@ class GenerationRun:
 
             await self.svc.store.update(self.task_id, failed)
             await self.svc.events.append(
-                self.task_id, "error", data={"code": "generation_failed", "message": message}
+                self.task_id, events.error("generation_failed", message)
             )
             raise
 
@@ -325,27 +326,24 @@ class GenerationRun:
 
         self.ctx = await self.svc.store.update(self.task_id, done)
         await self.progress.finish(f"Video version {version} is ready")
-        await self.svc.events.append(
-            self.task_id, "completion",
-            data={
-                "version": version,
-                "video_url": await storage.url(video_key),
-                "thumbnail_url": await storage.url(thumb_key),
-                "duration_s": video.duration_s,
-                "reused_pieces": len(result.reused),
-                "copied_bodies": len(result.copied),
-                "rendered_pieces": len(result.pieces) - len(result.reused),
-                "notes": self.assets.notes,
-                "scenes": [
-                    {
-                        "index": s.index, "title": s.title, "start_s": round(start, 3),
-                        "duration_s": d, "image_url": await storage.url(self.ctx.assets[
-                            f"scene_{s.index}/image"].key),
-                    }
-                    for s, d, start in zip(scenes, durations, result.scene_starts, strict=True)
-                ],
-            },
-        )
+        await self.svc.events.append(self.task_id, events.completion(
+            version=version,
+            video_url=await storage.url(video_key),
+            thumbnail_url=await storage.url(thumb_key),
+            duration_s=video.duration_s,
+            reused_pieces=len(result.reused),
+            copied_bodies=len(result.copied),
+            rendered_pieces=len(result.pieces) - len(result.reused),
+            notes=self.assets.notes,
+            scenes=[
+                {
+                    "index": s.index, "title": s.title, "start_s": round(start, 3),
+                    "duration_s": d, "image_url": await storage.url(self.ctx.assets[
+                        f"scene_{s.index}/image"].key),
+                }
+                for s, d, start in zip(scenes, durations, result.scene_starts, strict=True)
+            ],
+        ))
         return video
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from pixora.context import events
 from pixora.context.events import EventStream
 from pixora.context.models import Progress, TaskContext
 from pixora.context.store import TaskStore
@@ -24,9 +25,9 @@ class ProgressReporter:
     `progress_update` event (`data.progress` 0-100, `data.stage`, `data.message`, `data.eta_s`).
     """
 
-    def __init__(self, store: TaskStore, events: EventStream, task_id: str) -> None:
+    def __init__(self, store: TaskStore, stream: EventStream, task_id: str) -> None:
         self.store = store
-        self.events = events
+        self.events = stream
         self.task_id = task_id
         self.started = time.monotonic()
         self.done: dict[str, float] = {}
@@ -54,17 +55,14 @@ class ProgressReporter:
 
         await self.store.update(self.task_id, fn)
         await self.events.append(
-            self.task_id,
-            "progress_update",
-            data={"progress": self.percent, "stage": stage, "message": message, "eta_s": eta},
+            self.task_id, events.progress_update(self.percent, stage, message, eta)
         )
 
     async def note(self, stage: str, message: str) -> None:
         """Tell the user something about `stage` (e.g. a provider fallback) at the current
         percent, without moving it."""
         await self.events.append(
-            self.task_id, "progress_update",
-            data={"progress": self.percent, "stage": stage, "message": message, "eta_s": None},
+            self.task_id, events.progress_update(self.percent, stage, message)
         )
 
     async def finish(self, message: str) -> None:

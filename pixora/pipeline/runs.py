@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from pixora.context import events
 from pixora.context.models import Stage, TaskContext, VideoVersion
 from pixora.pipeline.assets import GenerationCancelled
 from pixora.pipeline.generate import GenerationRun
@@ -68,13 +69,11 @@ class GenerationRuns:
         task = await self.svc.store.update(task_id, fn)
         if task.stage == Stage.FAILED:
             await self.svc.events.append(
-                task_id, "error", data={"code": "generation_interrupted", "message": interrupted}
+                task_id, events.error("generation_interrupted", interrupted)
             )
         else:
             await self.svc.events.append(
-                task_id, "progress_update",
-                data={"progress": 0, "stage": "cancelled", "message": "Generation cancelled",
-                      "eta_s": None},
+                task_id, events.progress_update(0, "cancelled", "Generation cancelled")
             )
 
     async def wait(self, task_id: str) -> VideoVersion | None:

@@ -18,6 +18,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from pixora.context import events
+from pixora.context.events import Payload
+
 MAX_FRAME_BYTES = 64 * 1024
 """Largest accepted client frame, in bytes."""
 
@@ -139,20 +142,18 @@ def _explain(err: ValidationError, task_id: str | None) -> ProtocolError:
     return ProtocolError("invalid_request", f"field {field!r}: {first['msg']}", task_id)
 
 
-def direct(
-    type: str, task_id: str | None = None, data: dict[str, Any] | None = None
-) -> dict[str, Any]:
+def direct(payload: Payload, task_id: str | None = None) -> dict[str, Any]:
     """A message for one socket only (`"id": null`), shaped like a stream event."""
     return {
         "id": None,
-        "type": type,
+        "type": payload.type,
         "task_id": task_id,
-        "content": None,
-        "data": data or {},
+        "content": payload.content,
+        "data": payload.data,
         "ts": time.time(),
     }
 
 
 def error_message(code: str, message: str, task_id: str | None = None) -> dict[str, Any]:
     """An `error` for one socket: `data.code` is machine-readable, `data.message` is prose."""
-    return direct("error", task_id, {"code": code, "message": message})
+    return direct(events.error(code, message), task_id)

@@ -18,7 +18,7 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from pixora.context.events import stream_key
+from pixora.context import events, keys
 from pixora.context.store import TaskNotFound
 from pixora.server.auth import AuthError, authenticate
 from pixora.server.protocol import (
@@ -149,15 +149,15 @@ class Connection:
         The relay is stopped with `stop`, never cancelled: cancelling a blocked redis-py read
         can break the pooled connection under it.
         """
-        events = self.studio.events
-        key = stream_key(task_id)
+        stream = self.studio.events
+        key = keys.task_events(task_id)
         while not stop.is_set() and self._open:
-            batch = await events.read(task_id, after, count=100)
+            batch = await stream.read(task_id, after, count=100)
             for event in batch:
                 await self.send(event.model_dump(mode="json"), unless=stop)
                 after = event.id
             if not batch:
-                await events.redis.xread({key: f"{after}-0"}, block=RELAY_BLOCK_MS, count=1)
+                await stream.redis.xread({key: f"{after}-0"}, block=RELAY_BLOCK_MS, count=1)
 
     def watching(self, task_id: str) -> bool:
         return task_id in self._relays
@@ -200,7 +200,7 @@ class Connection:
     async def handle(self, msg: ClientMessage) -> None:
         """Act on one parsed client message."""
         if isinstance(msg, Ping):
-            await self.send(direct("pong"))
+            await self.send(direct(events.pong()))
         elif isinstance(msg, Resume):
             await self.studio.get_task(msg.task_id, self.user_id)
             self.watch(msg.task_id, msg.last_event_id)
@@ -221,9 +221,7 @@ class Connection:
 
     async def _command(self, task_id: str, msg: Command) -> None:
         result = await self.studio.command(task_id, self.user_id, msg.command, msg.params)
-        await self.send(
-            direct("command_result", task_id, {"command": msg.command, "result": result})
-        )
+        await self.send(direct(events.command_result(msg.command, result), task_id))
 
 
 async def _receive_text(ws: WebSocket) -> str | bytes | None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from agents import ModelBehaviorError, RunContextWrapper, function_tool
 
+from pixora.context import events
 from pixora.context.models import Breakdown, Stage, TaskContext
 from pixora.tools.context import AgentContext
 
@@ -50,17 +51,6 @@ def require_approved(task: TaskContext) -> Breakdown:
         )
     return bd
 
-def breakdown_event(task: TaskContext) -> dict[str, Any]:
-    """The `scene_breakdown` event payload."""
-    assert task.breakdown is not None
-    return {
-        "version": task.breakdown.version,
-        "approved": task.is_approved,
-        "stage": task.stage,
-        "total_duration_s": round(task.breakdown.total_duration, 2),
-        "breakdown": task.breakdown.model_dump(mode="json"),
-    }
-
 async def save_breakdown(
     ctx: AgentContext, change: Callable[[Breakdown | None], Breakdown]
 ) -> TaskContext:
@@ -81,7 +71,7 @@ async def save_breakdown(
         task.stage = Stage.EDITING if task.videos else Stage.AWAITING_APPROVAL
 
     task = await ctx.svc.store.update(ctx.task_id, fn)
-    await ctx.svc.events.append(ctx.task_id, "scene_breakdown", data=breakdown_event(task))
+    await ctx.svc.events.append(ctx.task_id, events.scene_breakdown(task))
     return task
 
 def scene_summary(bd: Breakdown) -> list[dict[str, Any]]:

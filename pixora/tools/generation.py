@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from agents import RunContextWrapper
 
+from pixora.context import events
 from pixora.context.models import Progress, Stage, TaskContext
 from pixora.tools.common import ToolError, require_approved, result
 from pixora.tools.common import tool as pixora_tool
@@ -72,8 +73,7 @@ async def update_progress_tool(
 
     await ctx.context.svc.store.update(ctx.context.task_id, fn)
     await ctx.context.svc.events.append(
-        ctx.context.task_id, "progress_update",
-        data={"progress": progress, "stage": stage, "message": message, "eta_s": None},
+        ctx.context.task_id, events.progress_update(progress, stage, message)
     )
     return result(progress=progress)
 
@@ -99,7 +99,7 @@ async def handle_error_tool(
         agent_ctx.runs.start(agent_ctx.task_id)
         return result("retrying", previous_error=task.error)
     await agent_ctx.svc.events.append(
-        agent_ctx.task_id, "error", data={"code": "agent_reported", "message": error_message}
+        agent_ctx.task_id, events.error("agent_reported", error_message)
     )
     return result("reported", error=task.error or error_message)
 

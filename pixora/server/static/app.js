@@ -14,7 +14,7 @@ const state = {
   lastId: new Map(), // task_id -> last event id seen
   task: null, // TaskContext of the current task (REST)
   streaming: null, // the assistant bubble tokens are streaming into
-  chips: new Map(), // tool name -> pending chip elements
+  chips: new Map(), // call_id -> chip of a tool call still waiting for its result
   versions: [],
 };
 
@@ -195,15 +195,13 @@ const HANDLERS = {
     chip.append(el("span", "icon", "⚙"), el("span", "", tool));
     chip.title = JSON.stringify(ev.data.parameters || {}, null, 2);
     $("messages").append(chip);
-    if (!state.chips.has(tool)) state.chips.set(tool, []);
-    state.chips.get(tool).push(chip);
+    state.chips.set(ev.data.call_id, chip);
     scrollChat();
   },
   tool_result(ev) {
-    const tool = ev.data.tool || "tool";
-    const pending = state.chips.get(tool);
-    const chip = pending && pending.shift();
+    const chip = state.chips.get(ev.data.call_id);
     if (chip) {
+      state.chips.delete(ev.data.call_id);
       chip.classList.remove("pending");
       const out = ev.data.output;
       chip.classList.add(out && out.status === "error" ? "failed" : "done");
