@@ -17,19 +17,19 @@ async def _task_with_breakdown(studio: Studio) -> str:
 async def test_characters_are_added_once_and_updated(studio: Studio):
     tid = await _task_with_breakdown(studio)
     out = await studio.command(tid, "ada", "generate_character", {
-        "name": "Zoë", "role": "keeper", "description": "grey beard, yellow raincoat"})
+        "name": "Zoë", "role": "keeper", "traits": "grey beard, yellow raincoat"})
     assert out["character_id"] == "zoe"
     again = await studio.command(tid, "ada", "generate_character", {
-        "name": "zoë", "role": "keeper", "description": "a second one"})
+        "name": "zoë", "role": "keeper", "traits": "a second one"})
     assert again["status"] == "error" and "exists already" in again["message"]
     upd = await studio.command(tid, "ada", "update_character", {
-        "character_id": "zoe", "updates": {"description": "grey beard, red raincoat"}})
-    assert upd["changed"] == ["description"]
+        "character_id": "zoe", "traits": "grey beard, red raincoat"})
+    assert upd["changed"] == ["traits"]
     task = await studio.store.load(tid)
     assert task.breakdown.characters[0].description == "grey beard, red raincoat"
     assert task.breakdown.version == 3 and task.approved_version is None
     missing = await studio.command(tid, "ada", "update_character", {
-        "character_id": "nobody", "updates": {"role": "x"}})
+        "character_id": "nobody", "role": "x"})
     assert "known: zoe" in missing["message"]
 
 

@@ -5,7 +5,9 @@ Scene indices are 1-based everywhere a user or a model sees them. Durations are 
 
 from __future__ import annotations
 
+import re
 import time
+import unicodedata
 import uuid
 from enum import StrEnum
 from typing import Literal
@@ -77,11 +79,23 @@ class Scene(Model):
         return v
 
 
+def character_id(name: str, taken: set[str]) -> str:
+    """A url-safe id for `name` (accents folded), unique among `taken`, which it joins."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "character"
+    slug, k = base, 2
+    while slug in taken:
+        slug, k = f"{base}-{k}", k + 1
+    taken.add(slug)
+    return slug
+
+
 class Character(Model):
     """A recurring character, kept visually consistent across scenes."""
 
     id: str
     name: str
+    kind: str = Field("person", description='"person", an animal species ("dog"), "robot"...')
     role: str = ""
     description: str = Field("", description="Visual traits used in every image prompt.")
     personality: str = ""

@@ -194,12 +194,11 @@ class Generator:
             )
         width, height = FRAME_SIZES[bd.aspect_ratio]
         people = [c for c in bd.characters if c.id in scene.characters]
-        prompt = scene.visual_prompt
-        if people:
-            prompt += " Featuring " + "; ".join(f"{c.name}: {c.description}" for c in people)
         req = ImageRequest(
-            prompt=prompt, width=width, height=height, style=bd.style, mood=scene.mood,
-            lighting=scene.lighting, title=scene.title, seed=_seed(scene.visual_prompt),
+            prompt=scene.visual_prompt, width=width, height=height, style=bd.style,
+            mood=scene.mood, lighting=scene.lighting, title=scene.title,
+            seed=_seed(scene.visual_prompt), subject=bd.prompt,
+            characters=tuple(f"{c.name}: {c.description}" for c in people),
             references=tuple(
                 self.svc.storage.local_path(refs[c.id].key) for c in people if c.id in refs
             ),
