@@ -115,14 +115,14 @@ async def _install_breakdown(svc: Services, task_id: str, breakdown: Breakdown) 
 
 
 async def create(settings: Settings, args: argparse.Namespace) -> Path | None:
+    """`pixora create`: the prompt is the user's message to the agents; the flags (duration,
+    style, platform, aspect, scenes) are fixed values that win over the model's arguments to
+    generate_scene_breakdown_tool."""
     from pixora.studio import Studio
 
-    prompt = args.prompt
-    extras = [f"{args.duration} seconds" if args.duration else "",
-              f"style {args.style}" if args.style else "",
-              f"for {args.platform}" if args.platform else "",
-              f"aspect {args.aspect}" if args.aspect else ""]
-    message = " ".join([prompt, *[e for e in extras if e]])
+    flags = {"duration": args.duration, "style": args.style, "platform": args.platform,
+             "aspect_ratio": args.aspect, "scenes": args.scenes}
+    fixed = {k: v for k, v in flags.items() if v is not None}
     studio = await Studio.open(settings)
     try:
         console.print(f"[dim]model: {studio.model_label}[/]")
@@ -130,7 +130,7 @@ async def create(settings: Settings, args: argparse.Namespace) -> Path | None:
         printer = EventPrinter(studio.events, task.task_id, console)
         await printer.start()
         try:
-            await studio.chat(task.task_id, args.user, message)
+            await studio.chat(task.task_id, args.user, args.prompt, fixed)
             task = await studio.store.load(task.task_id)
             if task.breakdown is None:
                 return None
@@ -206,6 +206,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("prompt")
     c.add_argument("--duration", type=int, help="seconds")
     c.add_argument("--style")
+    c.add_argument("--scenes", type=int, help="exact number of scenes")
     g = c.add_mutually_exclusive_group()
     g.add_argument("--platform", choices=["youtube", "tiktok", "reels", "shorts", "instagram"])
     g.add_argument("--aspect", choices=ASPECT_RATIOS)

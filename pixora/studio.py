@@ -86,9 +86,10 @@ class Studio:
         await asyncio.gather(*runs, return_exceptions=True)
         await self.svc.close()
 
-    def _ctx(self, task_id: str, user_id: str) -> AgentContext:
+    def _ctx(self, task_id: str, user_id: str,
+             fixed_fields: dict[str, Any] | None = None) -> AgentContext:
         return AgentContext(svc=self.svc, runs=self.runs, task_id=task_id, user_id=user_id,
-                            write_breakdown=self._writer)
+                            write_breakdown=self._writer, fixed_fields=dict(fixed_fields or {}))
 
     # -- tasks ---------------------------------------------------------------------------
 
@@ -143,8 +144,10 @@ class Studio:
                 ))
                 return None
 
-    async def chat(self, task_id: str, user_id: str, message: str) -> TurnOutcome | None:
-        """Run one chat message through the agents; output arrives as events.
+    async def chat(self, task_id: str, user_id: str, message: str,
+                   fixed_fields: dict[str, Any] | None = None) -> TurnOutcome | None:
+        """Run one chat message through the agents; output arrives as events. `fixed_fields`
+        are breakdown values the user gave outside the message (`AgentContext.fixed_fields`).
 
         Raises:
             InvalidRequest: empty or over-long message.
@@ -156,7 +159,7 @@ class Studio:
         if len(text) > MAX_MESSAGE_CHARS:
             raise InvalidRequest(f"the message is over {MAX_MESSAGE_CHARS} characters")
         await self.get_task(task_id, user_id)
-        ctx = self._ctx(task_id, user_id)
+        ctx = self._ctx(task_id, user_id, fixed_fields)
 
         async def body() -> TurnOutcome:
             if await self.conversation.has_pending(ctx):

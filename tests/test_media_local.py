@@ -132,11 +132,13 @@ def test_prompt_nouns_pick_foreground_subjects_and_shot() -> None:
     assert set(crew.subjects[:2]) == {"people", "rocket"} and crew.setting != "space"
     assert read_scene("Aerial shot of a forest path in autumn", "calm").season == "autumn"
     mia = read_scene("Mia (a young girl with blond hair) and Rex (a scruffy cream dog) near a "
-                     "cozy family home. Theme: a girl and her dog.", "calm")
+                     "cozy family home.", "calm", subject="a girl and her dog")
     assert mia.subjects[:3] == ("people", "dog", "house")
-    themed = read_scene("Wide shot of a quiet, reflective image evoking lighthouses. Theme: "
-                        "lighthouses. Cinematic film still, shallow depth of field.", "calm")
-    assert themed.subjects[0] == "lighthouse"
+    styled = read_scene("A quiet moment at dawn. Cinematic film still, shallow depth of field.",
+                        "calm", subject="lighthouses on the coast")
+    assert styled.subjects[0] == "lighthouse" and "hills" not in styled.motifs
+    cast = read_scene("Two figures by the sea", "calm", characters=("Mia: a girl", "Rex: a dog"))
+    assert "rex: a dog" in cast.text
     assert read_scene("a quiet moment", "calm").subjects == ("abstract",)
 
 

@@ -129,8 +129,7 @@ async def test_chat_approve_render_edit(
             #    chat. Approving the result renders video version 2.
             new_line = "A lone beacon sweeps the dark sea."
             await a.send({"type": "command", "task_id": task_id, "command": "update_scene",
-                          "params": {"scene_index": 1, "new_content": f'"{new_line}"',
-                                     "update_type": "script"}})
+                          "params": {"scene_index": 1, "script": new_line}})
             result = await a.until(of_type("command_result"), timeout=60)
             assert result["data"]["result"]["status"] == "ok"
             v2 = of_type("scene_breakdown", version=2)

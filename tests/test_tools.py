@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+from pixora import cli
+from pixora.agents import models
+from pixora.config import Settings
+from pixora.context.models import Breakdown
+from pixora.context.requests import BreakdownRequest
 from pixora.media.ffmpeg import probe
-from pixora.studio import Studio
+from pixora.studio import InvalidRequest, Studio
+from pixora.tools import TOOLS
 
 
 async def _task_with_breakdown(studio: Studio) -> str:
@@ -17,19 +29,19 @@ async def _task_with_breakdown(studio: Studio) -> str:
 async def test_characters_are_added_once_and_updated(studio: Studio):
     tid = await _task_with_breakdown(studio)
     out = await studio.command(tid, "ada", "generate_character", {
-        "name": "Zoë", "role": "keeper", "description": "grey beard, yellow raincoat"})
+        "name": "Zoë", "role": "keeper", "traits": "grey beard, yellow raincoat"})
     assert out["character_id"] == "zoe"
     again = await studio.command(tid, "ada", "generate_character", {
-        "name": "zoë", "role": "keeper", "description": "a second one"})
+        "name": "zoë", "role": "keeper", "traits": "a second one"})
     assert again["status"] == "error" and "exists already" in again["message"]
     upd = await studio.command(tid, "ada", "update_character", {
-        "character_id": "zoe", "updates": {"description": "grey beard, red raincoat"}})
-    assert upd["changed"] == ["description"]
+        "character_id": "zoe", "traits": "grey beard, red raincoat"})
+    assert upd["changed"] == ["traits"]
     task = await studio.store.load(tid)
     assert task.breakdown.characters[0].description == "grey beard, red raincoat"
     assert task.breakdown.version == 3 and task.approved_version is None
     missing = await studio.command(tid, "ada", "update_character", {
-        "character_id": "nobody", "updates": {"role": "x"}})
+        "character_id": "nobody", "role": "x"})
     assert "known: zoe" in missing["message"]
 
 
@@ -74,3 +86,95 @@ async def test_asset_tools_edit_before_approval_and_make_after(studio: Studio):
     assert abs(probe(path).duration_s - 6.0) < 0.1
     task = await studio.store.load(tid)
     assert set(task.assets) == {"scene_1/image", "scene_1/narration"}
+
+
+async def test_update_scene_saves_given_fields_verbatim_and_validates(studio: Studio):
+    tid = await _task_with_breakdown(studio)
+    before = (await studio.store.load(tid)).breakdown
+    line = "Keepers once climbed these stairs every night; now the lamp keeps itself."
+    out = await studio.command(tid, "ada", "update_scene", {
+        "scene_index": 2, "script": line, "camera": "crane_up", "duration": 4.5})
+    assert out["status"] == "ok" and out["changed"] == ["camera", "duration", "script"]
+    task = await studio.store.load(tid)
+    scene = task.breakdown.scenes[1]
+    assert (scene.script, scene.camera, scene.duration) == (line, "crane_up", 4.5)
+    assert scene.visual_prompt == before.scenes[1].visual_prompt
+    assert task.breakdown.scenes[0] == before.scenes[0]
+    assert task.breakdown.version == 2 and task.approved_version is None
+    with pytest.raises(InvalidRequest, match=r"camera \(string\|null\)"):
+        await studio.command(tid, "ada", "update_scene", {"scene_index": 2, "camera": "teleport"})
+    for params, message in [
+        ({"scene_index": 2, "duration": 0.5}, "duration: "),
+        ({"scene_index": 9, "title": "x"}, "scene 9 does not exist"),
+        ({"scene_index": 2}, "at least one field"),
+    ]:
+        bad = await studio.command(tid, "ada", "update_scene", params)
+        assert bad["status"] == "error" and message in json.dumps(bad), (params, bad)
+    assert (await studio.store.load(tid)).breakdown.version == 2
+
+
+async def test_breakdown_request_errors_are_one_question(studio: Studio):
+    tid = (await studio.create_task("ada")).task_id
+    out = await studio.command(tid, "ada", "generate_scene_breakdown", {
+        "prompt": "a video about kites", "duration": 6, "scenes": 5,
+        "characters": [{"name": "Mia", "kind": "person", "traits": "red raincoat"}]})
+    assert out["status"] == "error" and out["message"].endswith("?")
+    assert "5 scenes do not fit 6 seconds" in out["message"]
+    assert (await studio.store.load(tid)).breakdown is None
+
+
+def test_tool_schemas_are_strict():
+    """Every tool has a strict schema OpenAI accepts: closed objects, every property required
+    (optional ones nullable), no string length keywords."""
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            assert not {"minLength", "maxLength"} & set(node), node
+            if node.get("type") == "object":
+                assert node.get("additionalProperties") is False, node
+                assert sorted(node.get("required", [])) == sorted(node.get("properties", {}))
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    for tool in TOOLS.values():
+        assert tool.strict_json_schema, tool.name
+        walk(tool.params_json_schema)
+    props = TOOLS["generate_scene_breakdown_tool"].params_json_schema["properties"]
+    assert {"scenes", "characters", "audience"} <= set(props)
+    edit = TOOLS["update_scene_tool"].params_json_schema["properties"]
+    assert "crane_up" in edit["camera"]["anyOf"][0]["enum"]
+
+
+def test_only_providers_and_agent_models_import_offline():
+    allowed = {Path("pixora/providers.py"), Path("pixora/agents/models.py")}
+    root = Path(__file__).parent.parent
+    for path in (root / "pixora").rglob("*.py"):
+        rel = path.relative_to(root)
+        if rel.parts[:2] == ("pixora", "offline") or rel in allowed:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [
+                a.name for a in node.names] if isinstance(node, ast.Import) else []
+            assert not any(n.startswith("pixora.offline") for n in names), rel
+
+
+async def test_create_flags_are_fixed_fields(settings: Settings, monkeypatch: pytest.MonkeyPatch):
+    asked: list[BreakdownRequest] = []
+    real = models.write_breakdown
+
+    def recording(req: BreakdownRequest) -> Breakdown:
+        asked.append(req)
+        return real(req)
+
+    monkeypatch.setattr(models, "write_breakdown", recording)
+    args = cli._parser().parse_args([
+        "create", "A 30-second video about kites", "--duration", "12", "--scenes", "3",
+        "--style", "watercolor", "--platform", "tiktok"])
+    assert await cli.create(settings, args) is None  # no terminal: not approved
+    (req,) = asked
+    assert (req.duration_s, req.scenes, req.style, req.platform, req.aspect_ratio) == (
+        12, 3, "watercolor", "tiktok", "9:16")
+    assert req.prompt == "A 30-second video about kites"

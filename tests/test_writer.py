@@ -304,7 +304,7 @@ def _sunny() -> Breakdown:
     b = _breakdown("Create a 30-second video about a day at the beach")
     scene = b.scenes[1].model_copy(update={
         "visual_prompt": "A family on a sunny day at the beach, bright sunlight on the sand. "
-                         "Theme: the beach. Cinematic film still, warm golden hour light, "
+                         "Cinematic film still, warm golden hour light, "
                          "slow dolly push-in, 16:9 widescreen composition.",
         "lighting": "golden_hour",
     })
@@ -343,7 +343,7 @@ def test_visual_changes(instruction: str, present: str, absent: str) -> None:
     prompt = new.visual_prompt.lower()
     assert present in prompt
     assert not re.search(absent, prompt) if absent != r"^$" else True
-    assert "theme: the beach." in prompt and "16:9 widescreen composition" in prompt
+    assert "16:9 widescreen composition" in prompt
 
 
 @pytest.mark.parametrize("prompt", [SPACE, "a 30 second video about lighthouses",
@@ -623,7 +623,7 @@ def test_titles_follow_what_the_scene_shows() -> None:
              for p in THING_SHOTS}
     lighthouses = _breakdown("a 60 second video about lighthouses", duration_s=60)
     for s in lighthouses.scenes:
-        assert s.title in shown[s.visual_prompt.split(". Theme:")[0]], s
+        assert s.title in shown[s.visual_prompt.split(". ")[0]], s
     assert any(s.title == "Lighthouse at Dusk" or s.title == "Lighthouse Up Close"
                for s in lighthouses.scenes)
     story = _breakdown("a story about a girl named Mia and her dog Rex")
@@ -639,7 +639,7 @@ def test_titles_follow_what_the_scene_shows() -> None:
 @pytest.mark.parametrize("total", [15, 60])
 def test_visuals_show_the_subject_itself(prompt: str, noun: str, total: float) -> None:
     b = _breakdown(prompt, duration_s=total)
-    shown = [s.visual_prompt.split(". Theme:")[0] for s in b.scenes]
+    shown = [s.visual_prompt.split(". ")[0] for s in b.scenes]
     for desc in shown:
         assert not re.search(_ABSTRACT, desc, re.I), desc
     assert noun in shown[0] or prompt.endswith("tigers") or "history" in prompt
@@ -656,7 +656,7 @@ def test_the_hook_shows_the_subject_when_its_family_has_a_shot_of_it() -> None:
 def test_ideas_get_concrete_scenes_around_them() -> None:
     b = _breakdown("a 60 second video about procrastination", duration_s=60)
     for s in b.scenes:
-        desc = s.visual_prompt.split(". Theme:")[0]
+        desc = s.visual_prompt.split(". ")[0]
         assert not re.search(_ABSTRACT, desc, re.I), desc
         assert re.match(r"(?:Wide|Medium|Close-up|Low-angle|Aerial|Extreme)", desc), desc
     assert not any(s.visual_prompt.startswith(("Close-up of procrastination",

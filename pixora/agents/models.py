@@ -22,7 +22,14 @@ from pydantic import BaseModel, Field
 
 from pixora.agents.roster import AgentSpec
 from pixora.config import ConfigError, Settings
-from pixora.context.models import MIN_SCENE_S, Breakdown, Character, MusicCue, Scene
+from pixora.context.models import (
+    MIN_SCENE_S,
+    Breakdown,
+    Character,
+    MusicCue,
+    Scene,
+    character_id,
+)
 from pixora.context.requests import BreakdownRequest
 from pixora.context.vocabulary import PLATFORMS, Transition, resolve_mood
 from pixora.offline.director import OfflineDirector
@@ -103,6 +110,7 @@ class SceneDraft(BaseModel):
 
 class CharacterDraft(BaseModel):
     name: str
+    kind: str = Field(description="person, an animal species (dog...), robot...")
     role: str
     description: str = Field(description="Fixed visual traits: age, hair, clothes, colours.")
 
@@ -123,13 +131,21 @@ must sum to duration_s; each scene lasts at least 1.5 s. Narration is spoken ver
 most 2.7 words per second of its scene. Visual prompts are concrete and image-generatable
 (subject, setting, style, lighting, camera). Mood is one of high_energy, luxury_reveal,
 intimate_story, surreal_trip. Transitions: fade, dissolve, wipeleft, wiperight, slideleft,
-slideright, fadeblack, cut. Add characters only when the story has people or animals."""
+slideright, fadeblack, cut. When the request gives `scenes`, write exactly that many scenes.
+Include every character the request lists (name, kind, traits: keep their names and traits);
+otherwise add characters only when the story has people or animals. Write for the request's
+`audience` when it names one."""
+
+
+class WriterError(ValueError):
+    """The model did not write what was asked (e.g. another scene count), twice."""
 
 
 def _from_draft(draft: BreakdownDraft, req: BreakdownRequest, aspect: str) -> Breakdown:
     total = sum(max(s.duration, MIN_SCENE_S) for s in draft.scenes) or 1.0
     scale = req.duration_s / total
-    ids = {c.name: c.name.lower().replace(" ", "-") for c in draft.characters}
+    taken: set[str] = set()
+    ids = {c.name: character_id(c.name, taken) for c in draft.characters}
     scenes = []
     for i, s in enumerate(draft.scenes, start=1):
         duration = max(MIN_SCENE_S, round(max(s.duration, MIN_SCENE_S) * scale * 2) / 2)
@@ -143,7 +159,7 @@ def _from_draft(draft: BreakdownDraft, req: BreakdownRequest, aspect: str) -> Br
         title=draft.title, prompt=req.prompt, style=req.style, aspect_ratio=aspect,  # type: ignore[arg-type]
         voice=req.voice or Breakdown.model_fields["voice"].default_factory(),  # type: ignore[misc]
         music=[MusicCue(mood=resolve_mood(draft.music_mood), genre=draft.music_genre)],
-        characters=[Character(id=ids[c.name], name=c.name, role=c.role,
+        characters=[Character(id=ids[c.name], name=c.name, kind=c.kind, role=c.role,
                               description=c.description) for c in draft.characters],
         scenes=scenes,
     )
@@ -163,11 +179,29 @@ def breakdown_writer(
                    output_type=BreakdownDraft)
 
     async def write(req: BreakdownRequest) -> Breakdown:
+        """Run the writer on `req` as JSON. A draft with another scene count than `req.scenes`
+        is asked for once more with the count restated.
+
+        Raises:
+            WriterError: the second draft has the wrong count too.
+        """
         aspect = PLATFORMS[req.platform].aspect_ratio if req.platform in PLATFORMS \
             else req.aspect_ratio
         request = {"prompt": req.prompt, "duration_s": req.duration_s, "style": req.style,
-                   "aspect_ratio": aspect, "mood": req.mood}
-        run = await Runner.run(writer, json.dumps(request))
-        return _from_draft(run.final_output_as(BreakdownDraft), req, aspect)
+                   "aspect_ratio": aspect, "mood": req.mood, "scenes": req.scenes,
+                   "characters": [c.model_dump() for c in req.characters],
+                   "audience": req.audience}
+        message = json.dumps(request)
+        for _ in range(2):
+            run = await Runner.run(writer, message)
+            draft = run.final_output_as(BreakdownDraft)
+            if req.scenes is None or len(draft.scenes) == req.scenes:
+                return _from_draft(draft, req, aspect)
+            message = (f"{json.dumps(request)}\n\nWrite exactly {req.scenes} scenes: the "
+                       f"last draft had {len(draft.scenes)}.")
+        raise WriterError(
+            f"the writer model wrote {len(draft.scenes)} scenes twice when {req.scenes} were "
+            "asked for; ask the user whether to try again or to take another count"
+        )
 
     return write

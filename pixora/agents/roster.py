@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from agents import Agent, Model, RunContextWrapper, Tool, handoff
 
-from pixora.agents.summary import task_summary
+from pixora.agents.summary import task_instructions
 from pixora.tools.context import AgentContext
 
 PROMPTS_DIR = Path(__file__).parent / "prompts"
@@ -125,7 +125,7 @@ def _instructions(spec: AgentSpec) -> Callable[..., object]:
     body = spec.instructions.read_text()
 
     async def instructions(ctx: RunContextWrapper[AgentContext], agent: Agent) -> str:
-        return f"{body}\n\n## Task now\n{task_summary(await ctx.context.task())}"
+        return task_instructions(body, await ctx.context.task())
 
     return instructions
 

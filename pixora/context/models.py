@@ -5,7 +5,9 @@ Scene indices are 1-based everywhere a user or a model sees them. Durations are 
 
 from __future__ import annotations
 
+import re
 import time
+import unicodedata
 import uuid
 from enum import StrEnum
 from typing import Literal
@@ -75,6 +77,17 @@ class Scene(Model):
         if v < MIN_SCENE_S:
             raise ValueError(f"must be at least {MIN_SCENE_S} s")
         return v
+
+
+def character_id(name: str, taken: set[str]) -> str:
+    """A url-safe id for `name` (accents folded), unique among `taken`, which it joins."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "character"
+    slug, k = base, 2
+    while slug in taken:
+        slug, k = f"{base}-{k}", k + 1
+    taken.add(slug)
+    return slug
 
 
 class Character(Model):

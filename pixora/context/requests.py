@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from pixora.context.models import MAX_SCENES, MIN_SCENE_S, VoiceSpec
 from pixora.context.text import clean_text
@@ -31,9 +31,23 @@ class CharacterSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1, max_length=60)
-    kind: str = Field("person", min_length=1, max_length=40)
-    traits: str = Field("", max_length=400)
+    name: str = Field(description="The name, or a role name such as 'the painter' (1-60 chars).")
+    kind: str = Field("person", description="person, an animal species, robot... (1-40 chars).")
+    traits: str = Field("", description="Visible traits in plain words (up to 400 chars).")
+
+    @field_validator("name", "kind", "traits")
+    @classmethod
+    def _length(cls, value: str, info: ValidationInfo) -> str:
+        """Length limits live here, not in the JSON schema: OpenAI's strict function schemas
+        do not accept minLength/maxLength."""
+        value = value.strip()
+        low, high = _SPEC_LENGTHS[info.field_name or ""]
+        if not low <= len(value) <= high:
+            raise ValueError(f"must be {low} to {high} characters")
+        return value
+
+
+_SPEC_LENGTHS = {"name": (1, 60), "kind": (1, 40), "traits": (0, 400)}
 
 
 def max_scenes_for(duration_s: float) -> int:

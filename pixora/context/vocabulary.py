@@ -110,6 +110,9 @@ def _literal(names: Any) -> Any:
 AspectRatio = _literal(VOCABULARY.aspect_ratios)
 Transition = _literal(VOCABULARY.transitions)
 KenBurnsMove = _literal(VOCABULARY.ken_burns_moves)
+Camera = _literal(VOCABULARY.cameras)
+Mood = _literal(VOCABULARY.moods)
+Lighting = _literal(VOCABULARY.lighting)
 VoiceTone = _literal(VOCABULARY.voice_tones)
 CaptionStyle = _literal(VOCABULARY.caption_styles)
 

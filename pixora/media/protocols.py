@@ -34,7 +34,10 @@ class MediaFile:
 
 @dataclass(frozen=True)
 class ImageRequest:
-    """A scene still. `prompt` is the visual prompt; `title` may be drawn on the frame."""
+    """A scene still. `prompt` is the visual prompt; `title` may be drawn on the frame;
+    `subject` is what the whole video is about (the user's request), for a prompt that names
+    nothing drawable; `characters` describe the characters in frame, one each ("Mia: a young
+    girl with blond hair"); `references` are their reference images."""
 
     prompt: str
     width: int
@@ -44,6 +47,8 @@ class ImageRequest:
     lighting: str = ""
     title: str = ""
     seed: int = 0
+    subject: str = ""
+    characters: tuple[str, ...] = ()
     references: tuple[Path, ...] = field(default_factory=tuple)
 
 

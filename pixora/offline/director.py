@@ -1,11 +1,13 @@
 """The offline director: a deterministic, rule-based `agents.Model` for running Pixora with no
 model server.
 
-It is not a language model. It reads the conversation the SDK gives it (the task summary in the
-instructions, the last user message, the tool calls and outputs since) and makes the handoffs
-and tool calls a capable model would, then answers in plain words. Because it speaks the SDK's
-`Model` interface (streaming too), the whole Agents SDK path runs: handoffs, function tools,
-the approval gate, sessions and tracing.
+It is not a language model. It reads the conversation the SDK gives it (the task JSON at the
+end of the instructions, see `pixora.agents.summary`; the last user message; the tool calls
+and outputs since) and makes the handoffs and tool calls a capable model would, then answers in
+plain words. Like a model, it works out the new field values itself (an edit runs the offline
+reviser on the current breakdown) and passes them to the tools as structured arguments.
+Because it speaks the SDK's `Model` interface (streaming too), the whole Agents SDK path runs:
+handoffs, function tools, the approval gate, sessions and tracing.
 """
 
 from __future__ import annotations
@@ -31,8 +33,10 @@ from openai.types.responses import (
 )
 from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
 
+from pixora.agents.summary import read_task_view
+from pixora.context.models import Breakdown
 from pixora.offline.intent import Intent, IntentKind, classify
-from pixora.offline.writing import parse_request
+from pixora.offline.writing import parse_request, revise_scene
 
 HELP = (
     "I'm Pixora's offline director (rule-based, no language model). I can: create a video "
@@ -84,11 +88,12 @@ class _Turn:
     """The conversation as the director needs it."""
 
     def __init__(self, instructions: str | None, items: list[Any]) -> None:
-        summary = instructions or ""
-        self.has_breakdown = "breakdown: version" in summary
-        self.has_video = bool(re.search(r"^videos: [1-9]", summary, re.M))
-        total = re.search(r"scenes, ([\d.]+) s,", summary)
-        self.total_s = int(float(total.group(1))) if total else 30
+        task = read_task_view(instructions)
+        self.breakdown = Breakdown.model_validate(task["breakdown"]) if task.get(
+            "breakdown") else None
+        self.has_breakdown = self.breakdown is not None
+        self.has_video = bool(task.get("videos"))
+        self.total_s = round(self.breakdown.total_duration) if self.breakdown else 30
         last_user = max(
             (i for i, it in enumerate(items) if _field(it, "role") == "user"), default=-1
         )
@@ -139,7 +144,7 @@ class OfflineDirector(Model):
         if wanted and wanted in tool_names:
             try:
                 args = self.arguments(intent, turn)
-            except ValueError as err:
+            except (ValueError, IndexError) as err:
                 return f"I couldn't do that: {err}. What would you like instead?", []
             if args is None:
                 return self.clarify(intent), []
@@ -153,22 +158,24 @@ class OfflineDirector(Model):
         return self.answer(intent, turn), []
 
     def arguments(self, intent: Intent, turn: _Turn) -> dict[str, Any] | None:
-        """Tool arguments for `intent`, or None when the message lacks what the tool needs."""
+        """Tool arguments for `intent`, or None when the message lacks what the tool needs.
+
+        Raises:
+            ValueError: the request cannot be met (the message says why).
+            IndexError: the message names a scene the breakdown does not have.
+        """
         if intent.kind == "create":
             req = parse_request(intent.text)
             return {
                 "prompt": intent.text, "style": req.style, "duration": round(req.duration_s),
                 "aspect_ratio": req.aspect_ratio,
                 "mood": None if req.mood is None else str(req.mood),
-                "platform": req.platform,
+                "platform": req.platform, "scenes": req.scenes,
+                "characters": [c.model_dump() for c in req.characters] or None,
+                "audience": req.audience,
             }
-        if intent.kind == "edit":
-            if not intent.content:
-                return None
-            return {"scene_index": intent.scene, "new_content": intent.content,
-                    "update_type": intent.update_type}
-        if intent.kind == "regenerate":
-            return {"scene_index": intent.scene, "additional_guidance": intent.content}
+        if intent.kind in ("edit", "regenerate"):
+            return self.scene_fields(intent, turn.breakdown)
         if intent.kind == "voice":
             return dict(intent.params) if intent.params else None
         if intent.kind == "music":
@@ -176,6 +183,27 @@ class OfflineDirector(Model):
         if intent.kind == "character":
             return dict(intent.params)
         return {}
+
+    def scene_fields(self, intent: Intent, bd: Breakdown | None) -> dict[str, Any] | None:
+        """The scene's changed fields after the offline reviser applied the user's words: all
+        of them for an edit (None when nothing would change), narration and visual prompt
+        (plus camera and lighting when they change) for a regeneration."""
+        if bd is None:
+            raise ValueError("there is no scene breakdown yet; tell me what video you want")
+        assert intent.scene is not None
+        if intent.kind == "edit" and not intent.content:
+            return None
+        old = bd.scene(intent.scene)
+        if intent.kind == "regenerate":
+            guidance = intent.content or "a fresh angle on the same moment"
+            new = revise_scene(bd, intent.scene, guidance, "both")
+            return {"scene_index": intent.scene, "script": new.script,
+                    "visual_prompt": new.visual_prompt,
+                    **{k: getattr(new, k) for k in ("camera", "lighting")
+                       if getattr(new, k) != getattr(old, k)}}
+        new = revise_scene(bd, intent.scene, intent.content, intent.update_type)
+        changed = {k: v for k, v in new.model_dump().items() if v != getattr(old, k)}
+        return {"scene_index": intent.scene, **changed} if changed else None
 
     def clarify(self, intent: Intent) -> str:
         if intent.kind == "voice":
@@ -201,7 +229,8 @@ class OfflineDirector(Model):
         if not isinstance(out, dict):
             return output
         if out.get("status") == "error":
-            return f"I couldn't do that: {out.get('message', 'unknown error')}"
+            message = str(out.get("message", "unknown error"))
+            return message if message.endswith("?") else f"I couldn't do that: {message}"
         if out.get("status") == "needs_approval":
             return "I saved that as a change to the breakdown (version " \
                    f"{out.get('version')}). Approve it and I'll render what changed."

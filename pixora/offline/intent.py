@@ -100,14 +100,20 @@ def _music_params(text: str) -> dict[str, object]:
     return {"mood": mood, "genre": genre.replace("lo-fi", "lofi")}
 
 
+_KINDS = re.compile(r"\b(dog|puppy|cat|kitten|fox|bear|owl|rabbit|horse|bird|parrot|dragon"
+                    r"|robot|alien)\b", re.I)
+
+
 def _character_params(text: str) -> dict[str, object]:
+    """generate_character_tool arguments: name, kind, role and visible traits."""
     name_m = re.search(r"\b(?:named|called)\s+([A-Z][\w-]+)", text)
     name = name_m.group(1) if name_m else "Alex"
-    desc_m = re.search(r"\b(?:who is|who's|,)\s+(.+)$", text, re.I)
-    description = (desc_m.group(1) if desc_m else text).strip().rstrip(".")[:300]
+    traits_m = re.search(r"\b(?:who is|who's|,)\s+(.+)$", text, re.I)
+    traits = (traits_m.group(1) if traits_m else text).strip().rstrip(".")[:300]
     role_m = re.search(r"\b(protagonist|hero|villain|narrator|sidekick|guide|friend)\b", text, re.I)
-    return {"name": name, "role": role_m.group(1).lower() if role_m else "supporting",
-            "description": description}
+    kind_m = _KINDS.search(text)
+    return {"name": name, "kind": kind_m.group(1).lower() if kind_m else "person",
+            "role": role_m.group(1).lower() if role_m else "supporting", "traits": traits}
 
 
 def classify(message: str, *, has_breakdown: bool) -> Intent:

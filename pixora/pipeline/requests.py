@@ -37,16 +37,15 @@ def scene_people(bd: Breakdown, scene: Scene) -> list[Character]:
 
 
 def image_request(bd: Breakdown, scene: Scene, references: tuple[Path, ...]) -> ImageRequest:
-    """The still of `scene` at the breakdown's frame size, its characters described in the
-    prompt; `references`: their portraits (image files), if made."""
+    """The still of `scene` at the breakdown's frame size, with the video's subject and the
+    characters in frame as fields of their own; `references`: their portraits (image files),
+    if made."""
     width, height = FRAME_SIZES[bd.aspect_ratio]
-    people = scene_people(bd, scene)
-    prompt = scene.visual_prompt
-    if people:
-        prompt += " Featuring " + "; ".join(f"{c.name}: {c.description}" for c in people)
     return ImageRequest(
-        prompt=prompt, width=width, height=height, style=bd.style, mood=scene.mood,
-        lighting=scene.lighting, title=scene.title, seed=seed(scene.visual_prompt),
+        prompt=scene.visual_prompt, width=width, height=height, style=bd.style,
+        mood=scene.mood, lighting=scene.lighting, title=scene.title,
+        seed=seed(scene.visual_prompt), subject=bd.prompt,
+        characters=tuple(f"{c.name}: {c.description}" for c in scene_people(bd, scene)),
         references=references,
     )
 

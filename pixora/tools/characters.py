@@ -3,43 +3,34 @@
 from __future__ import annotations
 
 from agents import RunContextWrapper
-from pydantic import BaseModel, ConfigDict
 
-from pixora.context.models import Breakdown, Character
-from pixora.offline.writing import character_id
+from pixora.context.models import Breakdown, Character, character_id
 from pixora.tools.common import ToolError, result, save_breakdown
 from pixora.tools.common import tool as pixora_tool
 from pixora.tools.context import AgentContext
-
-
-class CharacterUpdates(BaseModel):
-    """Fields to change on a character; omitted fields stay as they are."""
-
-    model_config = ConfigDict(extra="forbid")
-    name: str | None = None
-    role: str | None = None
-    description: str | None = None
-    personality: str | None = None
 
 
 @pixora_tool
 async def generate_character_tool(
     ctx: RunContextWrapper[AgentContext],
     name: str,
-    role: str,
-    description: str,
+    traits: str,
+    kind: str = "person",
+    role: str = "",
     personality: str = "",
 ) -> str:
     """Add a character with consistent visual traits; a reference image is made at generation.
 
     Args:
-        name: The character's name.
-        role: Their part in the story, e.g. protagonist, narrator's friend.
-        description: Visual traits used in every image of them (age, hair, clothes, colours).
+        name: The character's name, or a role name such as "the painter".
+        traits: Visible traits used in every image of them, in plain words (age, hair,
+            clothes, colours).
+        kind: person, or an animal species (dog, cat...), or robot, alien...
+        role: Their part in the story, e.g. protagonist, companion, narrator's friend.
         personality: How they behave, for narration and posing.
     """
-    if not name.strip() or not description.strip():
-        raise ToolError("a character needs a name and a visual description")
+    if not name.strip() or not traits.strip():
+        raise ToolError("a character needs a name and visible traits")
     made: dict[str, str] = {}
 
     def change(bd: Breakdown | None) -> Breakdown:
@@ -50,8 +41,8 @@ async def generate_character_tool(
                             "update_character_tool")
         cid = character_id(name, {c.id for c in bd.characters})
         bd.characters.append(Character(
-            id=cid, name=name.strip(), role=role.strip(), description=description.strip(),
-            personality=personality.strip(),
+            id=cid, name=name.strip(), kind=kind.strip() or "person", role=role.strip(),
+            description=traits.strip(), personality=personality.strip(),
         ))
         made["id"] = cid
         return bd
@@ -63,17 +54,31 @@ async def generate_character_tool(
 
 @pixora_tool
 async def update_character_tool(
-    ctx: RunContextWrapper[AgentContext], character_id: str, updates: CharacterUpdates
+    ctx: RunContextWrapper[AgentContext],
+    character_id: str,
+    name: str | None = None,
+    kind: str | None = None,
+    traits: str | None = None,
+    role: str | None = None,
+    personality: str | None = None,
 ) -> str:
-    """Change a character's name, role, description or personality.
+    """Change fields of a character; each given value is saved as written, the others stay.
+    Makes a new breakdown version that needs the user's approval.
 
     Args:
         character_id: The character's id (from generate_character_tool or the breakdown).
-        updates: The fields to change.
+        name: A new name; null keeps it.
+        kind: person, an animal species, robot...; null keeps it.
+        traits: The complete new visible traits (age, hair, clothes, colours); null keeps them.
+        role: A new part in the story; null keeps it.
+        personality: A new personality; null keeps it.
     """
-    fields = updates.model_dump(exclude_none=True)
+    given = {"name": name, "kind": kind, "description": traits, "role": role,
+             "personality": personality}
+    fields = {k: v.strip() for k, v in given.items() if v is not None}
     if not fields:
-        raise ToolError("updates is empty: say which fields change")
+        raise ToolError("give at least one field to change: name, kind, traits, role or "
+                        "personality")
 
     def change(bd: Breakdown | None) -> Breakdown:
         if bd is None:
@@ -86,7 +91,8 @@ async def update_character_tool(
         raise ToolError(f"no character {character_id!r} (known: {known})")
 
     task = await save_breakdown(ctx.context, change)
-    return result(character_id=character_id, changed=sorted(fields),
+    return result(character_id=character_id,
+                  changed=sorted("traits" if k == "description" else k for k in fields),
                   version=task.breakdown.version if task.breakdown else None)
 
 

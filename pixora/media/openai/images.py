@@ -19,8 +19,12 @@ REPHRASE = "rephrase the visual prompt"
 
 
 def image_prompt(req: ImageRequest) -> str:
-    """The text prompt: the scene's visual prompt plus style, lighting and mood words."""
-    parts = [req.prompt.strip(), f"Style: {req.style}."]
+    """The text prompt: the scene's visual prompt, the characters in frame, and style,
+    lighting and mood words."""
+    parts = [req.prompt.strip()]
+    if req.characters:
+        parts.append("Featuring " + "; ".join(req.characters) + ".")
+    parts.append(f"Style: {req.style}.")
     if req.lighting:
         parts.append(f"Lighting: {req.lighting.replace('_', ' ')}.")
     parts.append(f"Mood: {req.mood.replace('_', ' ')}. No text or lettering in the image.")

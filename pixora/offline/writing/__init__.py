@@ -18,6 +18,7 @@ shows and its title), `revise` (editing a scene), `characters`, `narration` (pac
 lines), `vocabulary` and `edit_rules` (data), `text` (string helpers).
 """
 
+from pixora.context.models import character_id
 from pixora.context.requests import MAX_DURATION_S, MIN_DURATION_S, BreakdownRequest
 from pixora.offline.writing.beats import preferred_scenes, scene_count
 from pixora.offline.writing.breakdown import (
@@ -25,7 +26,7 @@ from pixora.offline.writing.breakdown import (
     split_duration,
     write_breakdown,
 )
-from pixora.offline.writing.characters import character_id, extract_characters
+from pixora.offline.writing.characters import extract_characters
 from pixora.offline.writing.narration import WORDS_PER_SECOND, fit_script
 from pixora.offline.writing.request import (
     MAX_CJK_SUBJECT_CHARS,

@@ -188,14 +188,12 @@ def _fallback_title(subject: str, english: bool) -> str:
     return picture_noun(subject, english).title or "Scene"
 
 
-def _visual(desc: str, look: str, lighting: str, camera: str, aspect: str,
-            subject: str = "") -> str:
-    """ "<Description>. [Theme: <subject>.] <Look, lighting, camera, framing>." """
+def _visual(desc: str, look: str, lighting: str, camera: str, aspect: str) -> str:
+    """ "<Description>. <Look, lighting, camera, framing>." """
     framing = VOCABULARY.aspect_ratios[aspect].framing
     parts = [look, lighting_phrase(lighting), camera_phrase(camera), framing]
     tail = sentence_case(", ".join(p for p in parts if p))
-    theme = f" Theme: {subject}." if subject else ""
-    return clean_text(f"{sentence_case(desc.rstrip(' .'))}.{theme} {tail}.", PROMPT_FIELD_CHARS)
+    return clean_text(f"{sentence_case(desc.rstrip(' .'))}. {tail}.", PROMPT_FIELD_CHARS)
 
 
 @dataclass(frozen=True)
@@ -376,7 +374,7 @@ def _from_templates(req: BreakdownRequest, characters: list[Character],
             title=unique_title(titles, used_titles, fallback),
             script=script,
             visual_prompt=_visual(desc, plan.look, plan.lighting(i), plan.camera(i),
-                                  req.aspect_ratio, subject),
+                                  req.aspect_ratio),
             duration=duration, mood=mood, camera=plan.camera(i), lighting=plan.lighting(i),
             transition=plan.transitions[i],
             characters=[c.id for c in present_now] if story else [],

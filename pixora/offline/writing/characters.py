@@ -4,11 +4,10 @@ descriptions for image prompts."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pixora.context.models import Character
+from pixora.context.models import Character, character_id
 from pixora.context.requests import CharacterSpec
 from pixora.offline.writing.request import MAX_PROMPT_CHARS
 from pixora.offline.writing.text import CJK_RE, article, clean_text, seeded_random
@@ -183,17 +182,6 @@ class _Found:
     adjectives: tuple[str, ...]
     position: int
     named: bool = True
-
-
-def character_id(name: str, taken: set[str]) -> str:
-    """A url-safe id for `name` (accents folded), unique among `taken`, which it joins."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "character"
-    slug, k = base, 2
-    while slug in taken:
-        slug, k = f"{base}-{k}", k + 1
-    taken.add(slug)
-    return slug
 
 
 def _adjectives(raw: str) -> tuple[str, ...]:

@@ -102,23 +102,19 @@ def _tidy(text: str) -> str:
     return s.strip()
 
 
-def _split_visual(prompt: str) -> tuple[str, str, str]:
-    """(description, theme sentence, style tail) of a visual prompt written by `write_breakdown`;
-    other prompts are all description."""
+def _split_visual(prompt: str) -> tuple[str, str]:
+    """(description, style tail) of a visual prompt written by `write_breakdown`; other
+    prompts are all description."""
     head, sep, rest = prompt.partition(". ")
     if not sep:
-        return prompt.rstrip("."), "", ""
-    theme = ""
-    if rest.startswith("Theme: "):
-        theme, _, rest = rest.partition(". ")
-        theme += "."
-    return head, theme, rest
+        return prompt.rstrip("."), ""
+    return head, rest
 
 
-def _join_visual(desc: str, theme: str, style: str) -> str:
+def _join_visual(desc: str, style: str) -> str:
     desc = sentence_case(_tidy(desc).rstrip(".,; "))
     style = sentence_case(_tidy(style).rstrip(".,; "))
-    parts = [f"{desc}.", theme, f"{style}." if style else ""]
+    parts = [f"{desc}.", f"{style}." if style else ""]
     return clean_text(" ".join(p for p in parts if p), PROMPT_FIELD_CHARS)
 
 
@@ -138,7 +134,7 @@ def _revise_visual(scene: Scene, instruction: str, alone: bool,
     quote or "change it to ..." is a new description; `free_text`: unrecognised words are
     added to the description."""
     changes = [c for c in VISUAL_CHANGES if re.search(c.trigger, instruction, re.IGNORECASE)]
-    desc, theme, style = _split_visual(scene.visual_prompt)
+    desc, style = _split_visual(scene.visual_prompt)
     camera = next((name for pattern, name in CAMERA_CHANGES
                    if re.search(pattern, instruction, re.IGNORECASE)), scene.camera)
     lighting = next((c.lighting for c in reversed(changes) if c.lighting), scene.lighting)
@@ -182,7 +178,7 @@ def _revise_visual(scene: Scene, instruction: str, alone: bool,
         addition = IMPERATIVE_LEAD_RE.sub("", QUOTED_RE.sub(" ", instruction) if not alone
                                           else instruction, count=1).strip(" .,")
         desc = f"{desc}, {addition or instruction}"
-    return {"visual_prompt": _join_visual(desc, theme, style), "lighting": lighting,
+    return {"visual_prompt": _join_visual(desc, style), "lighting": lighting,
             "camera": camera}
 
 

@@ -284,10 +284,79 @@ function renderBreakdown(bd) {
   $("breakdown").hidden = false;
   $("bd-title").textContent = bd.title || "Scene breakdown";
   const total = bd.scenes.reduce((s, sc) => s + (sc.duration || 0), 0);
-  $("bd-meta").textContent = `v${bd.version || 1} · ${bd.scenes.length} scenes · ${fmtSeconds(total)} · ${bd.style || ""} · ${bd.aspect_ratio || ""}`;
+  $("bd-meta").textContent = `v${bd.version || 1} · ${fmtSeconds(total)} · ${bd.style || ""} · ${bd.aspect_ratio || ""}`;
+  renderSceneCount(bd, total);
+  renderCharacters(bd.characters || []);
   const list = $("scenes");
   list.replaceChildren();
   for (const scene of bd.scenes) list.append(sceneCard(scene));
+}
+
+function command(name, params, note) {
+  if (send({ type: "command", task_id: state.taskId, command: name, params })) addNote(note, "handoff");
+}
+
+// A new count rewrites the breakdown from the same prompt, length, style and frame.
+function renderSceneCount(bd, total) {
+  const input = $("bd-scenes");
+  input.value = bd.scenes.length;
+  input.onchange = () => {
+    const scenes = parseInt(input.value, 10);
+    if (!scenes || scenes === bd.scenes.length) return;
+    command("generate_scene_breakdown", {
+      prompt: bd.prompt, duration: Math.round(total), style: bd.style,
+      aspect_ratio: bd.aspect_ratio, scenes,
+    }, `Rewriting the breakdown with ${scenes} scenes…`);
+  };
+}
+
+function renderCharacters(characters) {
+  const list = $("bd-characters");
+  list.replaceChildren();
+  list.hidden = characters.length === 0;
+  for (const c of characters) {
+    const row = el("li", "character");
+    const text = el("span", "", `${c.name} (${c.kind || "person"}): ${c.description || ""}`);
+    const edit = el("button", "edit ghost small", "Edit");
+    edit.type = "button";
+    edit.addEventListener("click", () => editCharacter(row, c));
+    row.append(text, edit);
+    list.append(row);
+  }
+}
+
+function editBox(parent, inputs, onSave) {
+  if (parent.querySelector(".edit-box")) return;
+  const save = el("button", "primary small", "Save");
+  save.type = "button";
+  const cancel = el("button", "ghost small", "Cancel");
+  cancel.type = "button";
+  const box = el("div", "edit-box");
+  box.append(...inputs, save, cancel);
+  parent.append(box);
+  inputs[0].focus();
+  cancel.addEventListener("click", () => box.remove());
+  save.addEventListener("click", () => { onSave(); box.remove(); });
+}
+
+function editCharacter(row, c) {
+  const fields = { name: c.name, kind: c.kind || "person", traits: c.description || "" };
+  const inputs = Object.entries(fields).map(([key, value]) => {
+    const input = el("input");
+    input.value = value;
+    input.placeholder = key;
+    input.dataset.key = key;
+    return input;
+  });
+  editBox(row, inputs, () => {
+    const changed = {};
+    for (const input of inputs) {
+      const value = input.value.trim();
+      if (value && value !== fields[input.dataset.key]) changed[input.dataset.key] = value;
+    }
+    if (Object.keys(changed).length === 0) return;
+    command("update_character", { character_id: c.id, ...changed }, `Updating ${c.name}…`);
+  });
 }
 
 function sceneCard(scene) {
@@ -305,36 +374,15 @@ function sceneCard(scene) {
   return node;
 }
 
+// The edited text is the field's new value, saved verbatim.
 function editField(field, index, name, current) {
-  if (field.querySelector("textarea")) return;
   const input = el("textarea");
   input.value = current;
-  const save = el("button", "primary small", "Save");
-  save.type = "button";
-  const cancel = el("button", "ghost small", "Cancel");
-  cancel.type = "button";
-  const box = el("div", "edit-box");
-  box.append(input, save, cancel);
-  field.append(box);
-  input.focus();
-  cancel.addEventListener("click", () => box.remove());
-  save.addEventListener("click", () => {
+  editBox(field, [input], () => {
     const value = input.value.trim();
-    if (!value || value === String(current)) return box.remove();
-    // Narration is taken verbatim (quoted); a visual change is described in plain words.
-    const script = name === "script";
-    send({
-      type: "command",
-      task_id: state.taskId,
-      command: "update_scene",
-      params: {
-        scene_index: index,
-        new_content: script ? `"${value.replaceAll('"', "'")}"` : value,
-        update_type: script ? "script" : "visual",
-      },
-    });
-    addNote(`Editing scene ${index} ${script ? "narration" : "visual"}…`, "handoff");
-    box.remove();
+    if (!value || value === String(current)) return;
+    const label = name === "script" ? "narration" : "visual";
+    command("update_scene", { scene_index: index, [name]: value }, `Editing scene ${index} ${label}…`);
   });
 }
 

@@ -285,7 +285,8 @@ def layout_scene(req: ImageRequest) -> tuple[Canvas, SceneReading]:
     `subject` plane is the coverage of the foreground motifs, and the scene read."""
     mood = resolve_mood(req.mood)
     c = Canvas(req.width, req.height, np.random.default_rng(_seed_for(req)))
-    scene = read_scene(req.prompt, mood, req.lighting, _seed_for(req))
+    scene = read_scene(req.prompt, mood, req.lighting, _seed_for(req), req.subject,
+                       req.characters)
     pal = PALETTES[scene.light if scene.light in PALETTES else "day"]
     if "snow" in scene.weather and scene.setting not in ("underwater", "space", "interior"):
         pal = replace(pal, ground=mix(pal.ground, (236, 240, 246), 0.7))

@@ -1,10 +1,11 @@
 """Reading a visual prompt: setting, landscape, foreground subjects, shot size and season.
 
-A writer's prompt reads "<shot> of <what is seen>. Theme: <subject>. <style words>". The part
-before "Theme:" decides what is drawn; the theme is read only when that part names nothing
-drawable ("a quiet moment at dawn" names nothing, so the theme decides). Style words after the
-theme ("shallow depth of field", "warm golden hour light") never pick motifs; lighting comes
-from the request's `lighting` field and the mood.
+A visual prompt's first sentence says what is seen ("<shot> of <what is seen>"); it decides
+what is drawn. Later sentences are style words ("Shallow depth of field, warm golden hour
+light") and never pick motifs; lighting comes from the request's `lighting` field and the mood.
+The video's subject (the request's `subject` field) is read only when the first sentence names
+nothing drawable ("a quiet moment at dawn" names nothing, so the subject decides); the
+characters in frame (`characters`) add details such as "two friends".
 """
 
 from __future__ import annotations
@@ -157,8 +158,6 @@ SEASON_WORDS: dict[str, re.Pattern[str]] = {
     "spring": _words("spring\\b", "blossom", "cherry", "bloom", "april"),
 }
 LAUNCH_WORDS = _words("launch", "lift-?off", "lifting off", "blast", "take-?off", "ignition")
-THEME_RX = re.compile(r"\bTheme:\s*([^.]*)\.?", re.IGNORECASE)
-FEATURING_RX = re.compile(r"\bFeaturing\b(.*)$", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -181,17 +180,6 @@ class SceneReading:
     season: str = "summer"
     text: str = ""
     light: str = ""
-
-
-def split_prompt(prompt: str) -> tuple[str, str, str]:
-    """(what is seen, theme, character notes) of a visual prompt; missing parts are ""."""
-    featuring = FEATURING_RX.search(prompt)
-    notes = featuring.group(1) if featuring else ""
-    body = prompt[:featuring.start()] if featuring else prompt
-    theme = THEME_RX.search(body)
-    if theme is None:
-        return body, "", notes
-    return body[:theme.start()], theme.group(1), notes
 
 
 def _found(table: dict[str, re.Pattern[str]], text: str) -> list[str]:
@@ -232,13 +220,16 @@ def read_subjects(text: str) -> list[str]:
     return [lead, *figures, *companions][:4]
 
 
-def read_scene(prompt: str, mood: str, lighting: str = "", seed: int = 0) -> SceneReading:
-    """The setting, landscape, subjects, shot and weather named by a visual prompt.
+def read_scene(prompt: str, mood: str, lighting: str = "", seed: int = 0, subject: str = "",
+               characters: tuple[str, ...] = ()) -> SceneReading:
+    """The setting, landscape, subjects, shot and weather named by a visual prompt (its first
+    sentence), else by the video's `subject`; `characters` describe who is in frame.
 
     Nothing named gives a seed-chosen landscape with an abstract composition; a bare space
-    theme gives a seed-chosen space hero (rocket, astronaut, station or planets).
+    subject gives a seed-chosen space hero (rocket, astronaut, station or planets).
     """
-    seen, theme, notes = split_prompt(prompt)
+    seen = re.split(r"(?<=\.)\s", prompt.strip(), maxsplit=1)[0].rstrip(".")
+    theme, notes = subject, " ".join(characters)
     light_key = lighting.strip().lower().replace(" ", "_")
     subjects = read_subjects(seen)
     source = seen
