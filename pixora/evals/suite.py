@@ -155,15 +155,22 @@ class JudgeExpectation(_Strict):
 
 class CharacterExpectation(_Strict):
     """A character the prompt names or clearly implies. `name`: the name, or alternatives
-    (["the painter", "painter"]); compared case-insensitively, a leading article ignored.
-    `kind`: "person", or an animal species ("dog", "cat"), or "robot"."""
+    (["the painter", "painter"]), compared case-insensitively with a leading article ignored;
+    None for a character the prompt does not name ("a cat and a dog"): then any character of
+    the `kind` counts, whatever the writer named it. `kind`: "person", or an animal species
+    ("dog", "cat"), or "robot"."""
 
-    name: str | list[str]
+    name: str | list[str] | None = None
     kind: str = "person"
 
     @property
     def names(self) -> list[str]:
-        return [self.name] if isinstance(self.name, str) else list(self.name)
+        return [] if self.name is None else [self.name] if isinstance(self.name, str) \
+            else list(self.name)
+
+    @property
+    def label(self) -> str:
+        return " / ".join(self.names) or f"a {self.kind}"
 
 
 class RequestExpectation(_Strict):

@@ -348,13 +348,19 @@ def check_characters(bd: Breakdown, exp: RequestExpectation) -> Check | None:
     problems: list[str] = []
     by_key = {_name_key(c.name): c for c in bd.characters}
     known = ", ".join(c.name for c in bd.characters) or "none"
+    used: set[str] = set()
     for want in exp.characters:
-        found = next((by_key[k] for k in map(_name_key, want.names) if k in by_key), None)
+        words = kind_words(want.kind)
+        if want.names:
+            found = next((by_key[k] for k in map(_name_key, want.names) if k in by_key), None)
+        else:  # unnamed in the prompt: any character of the kind not matched yet
+            found = next((c for c in bd.characters if c.id not in used and mentions_any(
+                character_kind_text(c), words, prefix=False)), None)
         if found is None:
-            problems.append(f"no character {' / '.join(want.names)} ({want.kind}); "
-                            f"characters: {known}")
-        elif not mentions_any(character_kind_text(found), kind_words(want.kind),
-                              prefix=False):
+            problems.append(f"no character {want.label} ({want.kind}); characters: {known}")
+            continue
+        used.add(found.id)
+        if not mentions_any(character_kind_text(found), words, prefix=False):
             problems.append(f"{found.name} is not shown as a {want.kind} (role "
                             f"{found.role!r}, {_clip(found.description, 50)!r})")
     for ch in bd.characters:
