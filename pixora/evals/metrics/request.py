@@ -11,7 +11,8 @@ good at one and bad at another. A check that does not apply to a case is left ou
   the expected seconds.
 - `characters` (when characters are expected, or the breakdown has any): each expected
   character is in `breakdown.characters` under one of its names (case-insensitive, a leading
-  article ignored) with the right kind, and no character is named by a function word ("If",
+  article ignored; a character the prompt leaves unnamed matches any character of its kind)
+  with the right kind, and no character is named by a function word ("If",
   "When", "The"...). `Character` has no `kind` field, so the kind is read from the words of
   the character's role and description ("companion, dog" / "a small brown dog with ..."); a
   `kind` attribute is used first when the model has one.
@@ -20,7 +21,8 @@ good at one and bad at another. A check that does not apply to a case is left ou
   scenes)"), lengths ("30 seconds", "a 2-minute video"), "please", "make a ... video",
   "exactly 4", "at most", "no more than", "max", "video about". The bare words "scene" /
   "scenes" are only flagged in what is spoken (title and narration): a visual prompt may
-  describe "a kitchen scene". Bare numbers are never flagged ("three friends" is content).
+  describe "a kitchen scene"; the idiom "set the scene" is allowed. Bare numbers are never
+  flagged ("three friends" is content).
 - `beats` (when beats are expected): every beat group is found in the scenes' narration and
   visual prompts (any alternative; case-, accent- and suffix-tolerant: "bake" matches
   "baking", "candle" matches "candlelight"; a CJK keyword matches as a substring), at scene
@@ -267,7 +269,7 @@ LEAKS_EVERYWHERE: dict[Language, Patterns] = {
 """Instruction phrases that must not occur anywhere in a breakdown, per language."""
 
 LEAKS_SPOKEN: dict[Language, Patterns] = {
-    "en": (("scene(s)", r"\bscenes?\b"),),
+    "en": (("scene(s)", r"(?<!set the )\bscenes?\b"),),
     "es": (("escena(s)", r"\bescenas?\b"),),
     "fr": (("scène(s)", r"\bsc[eè]nes?\b"),),
     "de": (("Szene(n)", r"\bSzenen?\b"),),
