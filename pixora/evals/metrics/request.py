@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from pixora.context.models import Breakdown, Character
 from pixora.context.text import has_cjk, word_count
@@ -62,6 +63,7 @@ def normalize(text: str) -> str:
         "NFKC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude stem: one common suffix off, keeping at least 3 letters ("baking" -> "bak",
     "candles" -> "candl", "puppies" -> "pupp"; "many" stays)."""
@@ -84,9 +86,10 @@ def token_matches(token: str, keyword: str, *, prefix: bool = True) -> bool:
     return prefix and len(k) >= 4 and token.startswith(k)
 
 
-def tokens(text: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def tokens(text: str) -> tuple[str, ...]:
     """The normalized words of `text` (hyphenated words split)."""
-    return re.findall(r"\w+", normalize(text))
+    return tuple(re.findall(r"\w+", normalize(text)))
 
 
 def mentions(text: str, keyword: str, *, prefix: bool = True) -> bool:
@@ -271,7 +274,7 @@ LEAKS_EVERYWHERE: dict[Language, Patterns] = {
 LEAKS_SPOKEN: dict[Language, Patterns] = {
     "en": (("scene(s)", r"(?<!set the )\bscenes?\b"),),
     "es": (("escena(s)", r"\bescenas?\b"),),
-    "fr": (("scène(s)", r"\bsc[eè]nes?\b"),),
+    "fr": (("scène(s)", r"\bscènes?\b"),),  # unaccented "scene" is English's
     "de": (("Szene(n)", r"\bSzenen?\b"),),
     "ja": (),
 }
@@ -351,11 +354,12 @@ def check_characters(bd: Breakdown, exp: RequestExpectation) -> Check | None:
     by_key = {_name_key(c.name): c for c in bd.characters}
     known = ", ".join(c.name for c in bd.characters) or "none"
     used: set[str] = set()
-    for want in exp.characters:
+    named_first = sorted(exp.characters, key=lambda c: not c.names)  # stable: named, unnamed
+    for want in named_first:
         words = kind_words(want.kind)
         if want.names:
             found = next((by_key[k] for k in map(_name_key, want.names) if k in by_key), None)
-        else:  # unnamed in the prompt: any character of the kind not matched yet
+        else:  # unnamed in the prompt: any character of the kind that no expectation took
             found = next((c for c in bd.characters if c.id not in used and mentions_any(
                 character_kind_text(c), words, prefix=False)), None)
         if found is None:
