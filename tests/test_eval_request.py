@@ -246,6 +246,13 @@ def test_word_forms():
     assert not rq.mentions("many boats", "man")
     assert not rq.mentions("a hard day", "hare")
     assert not rq.mentions("a cut of power", "power cut")
+    words = [*BEAT_WORDS, *(f for fs in FORMS.values() for f in fs), "run", "running", "runway",
+             "sun", "sunny", "man", "many", "hare", "hard", "puppy", "puppies", "candlelight"]
+    for token in words:  # one-word fast path == the token-by-token test
+        for keyword in words:
+            for prefix in (True, False):
+                assert rq.mentions(token, keyword, prefix=prefix) is rq.token_matches(
+                    token, keyword, prefix=prefix), (token, keyword, prefix)
 
 
 # ---------------------------------------------------------------------------- characters, people

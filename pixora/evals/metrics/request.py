@@ -56,6 +56,7 @@ _SUFFIXES = (("ies", 3), ("ing", 3), ("ed", 3), ("es", 3), ("s", 3), ("e", 3), (
 _SHORT_TAILS = ("ing", "ed", "er", "y")
 
 
+@lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """`text` lower-cased with accents removed ("Después" -> "despues"); CJK is kept as is."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -92,6 +93,16 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"\w+", normalize(text)))
 
 
+@lru_cache(maxsize=4096)
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(stem(t) for t in tokens(text))
+
+
+@lru_cache(maxsize=4096)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(tokens(text))
+
+
 def mentions(text: str, keyword: str, *, prefix: bool = True) -> bool:
     """Whether `text` contains `keyword` (one word or a phrase) in any form `token_matches`
     accepts; CJK keywords are found as substrings."""
@@ -102,6 +113,14 @@ def mentions(text: str, keyword: str, *, prefix: bool = True) -> bool:
         return False
     toks = tokens(text)
     n = len(words)
+    if n == 1:  # the same test as `token_matches`, on the text's sets of words and stems
+        k = stem(words[0])
+        if k in _stems(text):
+            return True
+        doubled = k + k[-1]
+        if any(doubled + tail in _words(text) for tail in _SHORT_TAILS):
+            return True
+        return prefix and len(k) >= 4 and any(t.startswith(k) for t in toks)
     return any(all(token_matches(toks[i + j], words[j], prefix=prefix) for j in range(n))
                for i in range(len(toks) - n + 1))
 
