@@ -30,7 +30,8 @@ good at one and bad at another. A check that does not apply to a case is left ou
 - `pacing` (always): every scene's narration is at most 2.7 words per second
   (`pixora.context.text.word_count`).
 - `people` (story cases): every scene's visual prompt names a character or contains a person
-  or animal word (any of the five languages).
+  or animal word (any of the five languages; "a lone figure", "hands" count), or the kind of an
+  expected character ("snowman").
 """
 
 from __future__ import annotations
@@ -197,8 +198,10 @@ KIND_WORDS: dict[str, tuple[str, ...]] = {
 
 BEING_WORDS: tuple[str, ...] = tuple(sorted(
     {w for words in KIND_WORDS.values() for w in words}
-    | {"animal", "pet", "creature", "mascota", "tier", "動物"}))
-"""Any person or animal word: what a story scene's visual prompt must show."""
+    | {"animal", "pet", "creature", "mascota", "tier", "動物", "figure", "silhouette", "someone",
+       "somebody", "everyone", "hand", "stranger", "passenger", "guard", "keeper"}))
+"""Any person or animal word (a figure or hands count too): what a story scene's
+visual prompt must show."""
 
 
 def kind_words(kind: str) -> tuple[str, ...]:
