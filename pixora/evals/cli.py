@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from pixora.agents.roster import RosterError
 from pixora.config import ConfigError, Settings
@@ -89,7 +90,7 @@ def run_eval_command(settings: Settings, args: argparse.Namespace,
     for case in result.cases:
         if case.status != "pass":
             reasons = "; ".join(f"{m.name}: {m.reason}" for m in case.failures) or case.error
-            console.print(f"[red]{case.status.upper()}[/] {case.name}: {reasons}",
+            console.print(f"[red]{case.status.upper()}[/] {case.name}: {escape(reasons or '')}",
                           highlight=False, soft_wrap=True)
     passed = sum(1 for c in result.cases if c.status == "pass")
     console.print(f"{passed}/{len(result.cases)} cases passed in {result.wall_s:.1f} s "

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pixora.evals.results import RunResult
-from pixora.evals.suite import METRICS
+from pixora.evals.suite import AGGREGATES, METRICS
 
 _RANK = {"error": 0, "fail": 0, "pass": 1}
 
@@ -47,8 +47,12 @@ def compare(a: RunResult, b: RunResult) -> Comparison:
     cmp.notes.append(f"A: {a.suite} ({a.model}, {len(a.cases)} cases, "
                      f"{'passed' if a.passed else 'failed'})   B: {b.suite} ({b.model}, "
                      f"{len(b.cases)} cases, {'passed' if b.passed else 'failed'})")
-    for metric in METRICS:
-        va, vb = a.aggregates[metric].value, b.aggregates[metric].value
+    for metric in AGGREGATES:
+        aa, ab = a.aggregates.get(metric), b.aggregates.get(metric)
+        if aa is None or ab is None or (metric not in METRICS and aa.value is None
+                                        and ab.value is None):
+            continue
+        va, vb = aa.value, ab.value
         cmp.notes.append(f"  {metric:<10} {_fmt(metric, va):>6} -> {_fmt(metric, vb):>6}")
         if va is not None and vb is not None and vb != va:
             (cmp.improved if vb > va else cmp.regressed).append(

@@ -1,8 +1,10 @@
 """Eval reports: results.json (the full `RunResult`) and report.md (for people).
 
-report.md has the run's verdict, a table of aggregates per metric against the thresholds, a
-table per case (status per metric, turns, tool calls, tokens, wall time), and for every failed
-case the failed checks and the trajectory that failed (tokens numbered by step).
+report.md has the run's verdict, a table of aggregates per metric (and per check of the
+`PER_CHECK` metrics, when graded) against the thresholds, for those metrics a list per check of
+every failing case with its reason (one line each), a table per case (status per metric, turns,
+tool calls, tokens, wall time), and for every failed case the failed checks and the trajectory
+that failed (tokens numbered by step).
 """
 
 from __future__ import annotations
@@ -11,9 +13,15 @@ import json
 from pathlib import Path
 
 from pixora.evals.results import CaseResult, RunResult
-from pixora.evals.suite import METRICS
+from pixora.evals.suite import AGGREGATES, METRICS, PER_CHECK
 
 _MARK = {"pass": "pass", "fail": "**FAIL**", "skip": "skip", "error": "**ERROR**"}
+
+
+def _shown(result: RunResult) -> list[str]:
+    """Aggregates to show: every metric, and each per-check one that graded a case."""
+    return [k for k in AGGREGATES if k in result.aggregates and (
+        k in METRICS or result.aggregates[k].passed + result.aggregates[k].failed)]
 
 
 def _value(metric: str, value: float | None) -> str:
@@ -29,7 +37,7 @@ def _cell(text: str) -> str:
 def aggregates_table(result: RunResult) -> list[str]:
     lines = ["| metric | passed | failed | skipped | value | threshold | ok |",
              "|---|---:|---:|---:|---:|---:|---|"]
-    for name in METRICS:
+    for name in _shown(result):
         a = result.aggregates[name]
         threshold = "-" if a.threshold is None else _value(name, a.threshold)
         lines.append(f"| {name} | {a.passed} | {a.failed} | {a.skipped} | "
@@ -60,6 +68,24 @@ def failure_section(c: CaseResult) -> list[str]:
     return lines
 
 
+def check_failures(result: RunResult) -> list[str]:
+    """Per check of the `PER_CHECK` metrics: every failing case and why, one line each."""
+    lines: list[str] = []
+    for metric, names in PER_CHECK.items():
+        for name in names:
+            a = result.aggregates.get(f"{metric}.{name}")
+            if a is None or not a.failed:
+                continue
+            lines += [f"### {metric}.{name}: {a.failed} failing of {a.passed + a.failed}", ""]
+            for c in result.cases:
+                m = c.metrics.get(metric)
+                for check in m.checks if m else []:
+                    if check.name == name and not check.ok:
+                        lines.append(f"- {c.name}: {_cell(check.detail)}")
+            lines.append("")
+    return lines
+
+
 def render_markdown(result: RunResult) -> str:
     verdict = "PASSED" if result.passed else "FAILED"
     passed = sum(1 for c in result.cases if c.status == "pass")
@@ -71,7 +97,13 @@ def render_markdown(result: RunResult) -> str:
         f"(sum of case times {result.totals.get('case_wall_s', 0):.1f} s); tokens "
         f"{int(result.totals.get('tokens', 0))}; provider cost "
         f"${result.totals.get('cost_usd', 0):.4f}",
-        "", "## Metrics", "", *aggregates_table(result), "", "## Cases", "",
+        "", "## Metrics", "", *aggregates_table(result), "",
+    ]
+    per_check = check_failures(result)
+    if per_check:
+        lines += ["## Failing checks", "", *per_check]
+    lines += [
+        "## Cases", "",
         "| case | status | " + " | ".join(METRICS) + " | turns | tool calls | tokens | wall s |",
         "|---|---|" + "---|" * len(METRICS) + "---:|---:|---:|---:|",
         *(_case_row(c) for c in result.cases), "",

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from pixora.evals.metrics import MetricResult
-from pixora.evals.suite import METRICS, Suite
+from pixora.evals.suite import METRICS, PER_CHECK, Suite
 
 
 class CaseResult(BaseModel):
@@ -34,8 +34,9 @@ class CaseResult(BaseModel):
 
 
 class Aggregate(BaseModel):
-    """One metric over the run. `value`: share of non-skipped cases that passed (0..1), or the
-    mean judge score (1..5); None when every case skipped it."""
+    """One metric (or one check of a `PER_CHECK` metric, named `metric.check`) over the run.
+    `value`: share of non-skipped cases that passed (0..1), or the mean judge score (1..5);
+    None when every case skipped it. A check is skipped in a case that does not apply it."""
 
     metric: str
     passed: int
@@ -63,8 +64,28 @@ class RunResult(BaseModel):
         return next((c for c in self.cases if c.name == name), None)
 
 
+def _check_aggregates(suite: Suite, cases: list[CaseResult]) -> dict[str, Aggregate]:
+    """`metric.check` aggregates for the metrics graded per check (`PER_CHECK`)."""
+    out = {}
+    for metric, names in PER_CHECK.items():
+        found = [c.metrics[metric] for c in cases if metric in c.metrics]
+        for name in names:
+            key = f"{metric}.{name}"
+            graded = [ch.ok for m in found for ch in m.checks if ch.name == name]
+            passed, failed = sum(graded), len(graded) - sum(graded)
+            value = round(passed / len(graded), 3) if graded else None
+            threshold = suite.thresholds.get(key)
+            out[key] = Aggregate(
+                metric=key, passed=passed, failed=failed, skipped=len(found) - len(graded),
+                value=value, threshold=threshold,
+                ok=value is None or threshold is None or value >= threshold,
+            )
+    return out
+
+
 def aggregate(suite: Suite, cases: list[CaseResult]) -> dict[str, Aggregate]:
-    """Per-metric aggregates, each checked against the suite's threshold."""
+    """Per-metric aggregates (and per-check ones, `PER_CHECK`), each checked against the
+    suite's threshold."""
     out = {}
     for metric in METRICS:
         found = [c.metrics[metric] for c in cases if metric in c.metrics]
@@ -81,7 +102,7 @@ def aggregate(suite: Suite, cases: list[CaseResult]) -> dict[str, Aggregate]:
             value=value, threshold=threshold,
             ok=value is None or threshold is None or value >= threshold,
         )
-    return out
+    return out | _check_aggregates(suite, cases)
 
 
 def load_results(path: Path) -> RunResult:

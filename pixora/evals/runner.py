@@ -31,6 +31,7 @@ from pixora.evals.metrics import breakdown as breakdown_metric
 from pixora.evals.metrics import cost as cost_metric
 from pixora.evals.metrics import edits as edits_metric
 from pixora.evals.metrics import judge as judge_metric
+from pixora.evals.metrics import request as request_metric
 from pixora.evals.metrics import trajectory as trajectory_metric
 from pixora.evals.metrics import video as video_metric
 from pixora.evals.results import CaseResult, RunResult, aggregate
@@ -144,7 +145,7 @@ class CaseRunner:
                   edits_metric.score(run),
                   await video_metric.score(run, self.studio.settings.loudness_lufs),
                   cost_metric.score(run, self.suite.limits),
-                  await judge_metric.score(run, self.judge)):
+                  await judge_metric.score(run, self.judge), request_metric.score(run)):
             metrics[m.name] = m
         failed = any(m.status == "fail" for m in metrics.values())
         return CaseResult(

@@ -24,6 +24,10 @@ A suite file::
           trajectory: {sequence: [...], forbid: [...], max_tool_calls: 6}
           breakdown: {duration_s: 30, scenes: [4, 8], aspect_ratio: "9:16"}
 
+A `request` expectation (see `RequestExpectation`) grades one breakdown against what the
+prompt asked for, per check; its thresholds may be given per check as `request.count`,
+`request.duration`, ... (`PER_CHECK`).
+
 Step kinds: `user` (a chat message; `repeat: N` sends it N times over, for long prompts;
 `expect_error: invalid_request` when the Studio must refuse it), `approve`, `reject`,
 `cancel`, `wait_generation` (waits for the render with `--render`; skipped otherwise).
@@ -40,7 +44,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 StepKind = Literal["user", "approve", "reject", "cancel", "wait_generation"]
 BARE_STEPS: tuple[str, ...] = ("approve", "reject", "cancel", "wait_generation")
-METRICS: tuple[str, ...] = ("trajectory", "breakdown", "edits", "video", "cost", "judge")
+METRICS: tuple[str, ...] = ("trajectory", "breakdown", "edits", "video", "cost", "judge",
+                            "request")
+REQUEST_CHECKS: tuple[str, ...] = ("count", "duration", "characters", "instructions", "beats",
+                                   "pacing", "people")
+PER_CHECK: dict[str, tuple[str, ...]] = {"request": REQUEST_CHECKS}
+"""Metrics aggregated per check too: `request.count` is the share of cases (where the check
+applies) passing the `count` check of the `request` metric."""
+AGGREGATES: tuple[str, ...] = METRICS + tuple(
+    f"{metric}.{check}" for metric, checks in PER_CHECK.items() for check in checks)
+"""Every aggregate a run reports (and a suite may set a threshold for), in report order."""
+Language = Literal["en", "es", "fr", "de", "ja"]
 
 
 class SuiteError(ValueError):
@@ -139,11 +153,62 @@ class JudgeExpectation(_Strict):
     min_score: int = Field(3, ge=1, le=5)
 
 
+class CharacterExpectation(_Strict):
+    """A character the prompt names or clearly implies. `name`: the name, or alternatives
+    (["the painter", "painter"]), compared case-insensitively with a leading article ignored;
+    None for a character the prompt does not name ("a cat and a dog"): then any character of
+    the `kind` counts, whatever the writer named it. `kind`: "person", or an animal species
+    ("dog", "cat"), or "robot"."""
+
+    name: str | list[str] | None = None
+    kind: str = "person"
+
+    @property
+    def names(self) -> list[str]:
+        return [] if self.name is None else [self.name] if isinstance(self.name, str) \
+            else list(self.name)
+
+    @property
+    def label(self) -> str:
+        return " / ".join(self.names) or f"a {self.kind}"
+
+
+class RequestExpectation(_Strict):
+    """What the prompt explicitly asked for, graded by the `request` metric.
+
+    `duration_s`: seconds asked for (30 when none is stated). `scenes`: an exact scene count;
+    `min_scenes` / `max_scenes`: a range (either end open). `characters`: expected characters.
+    `beats`: story beats in order, each a group of alternative keywords ([[storm, power],
+    [candle, candlelight]]) in the prompt's language. `story`: people or animals must be in
+    every scene's visuals. `language`: the prompt's language (instruction-leak word lists).
+    """
+
+    duration_s: float = Field(30.0, gt=0)
+    scenes: int | None = Field(None, ge=1)
+    min_scenes: int | None = Field(None, ge=1)
+    max_scenes: int | None = Field(None, ge=1)
+    characters: list[CharacterExpectation] = Field(default_factory=list)
+    beats: list[list[str]] = Field(default_factory=list)
+    story: bool = False
+    language: Language = "en"
+
+    @model_validator(mode="after")
+    def _count(self) -> RequestExpectation:
+        if self.scenes is not None and (self.min_scenes or self.max_scenes):
+            raise ValueError("give either scenes (exact) or min_scenes/max_scenes")
+        if self.min_scenes and self.max_scenes and self.min_scenes > self.max_scenes:
+            raise ValueError("min_scenes is above max_scenes")
+        if any(not group or not all(w.strip() for w in group) for group in self.beats):
+            raise ValueError("every beat is a non-empty list of keywords")
+        return self
+
+
 class Expectations(_Strict):
     trajectory: TrajectoryExpectation = Field(default_factory=TrajectoryExpectation)
     breakdown: BreakdownExpectation | None = None
     video: VideoExpectation = Field(default_factory=VideoExpectation)
     judge: JudgeExpectation = Field(default_factory=JudgeExpectation)
+    request: RequestExpectation | None = None
 
 
 class Case(_Strict):
@@ -182,9 +247,9 @@ class Suite(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Suite:
-        unknown = sorted(set(self.thresholds) - set(METRICS))
+        unknown = sorted(set(self.thresholds) - set(AGGREGATES))
         if unknown:
-            raise ValueError(f"thresholds name unknown metrics {unknown}; known: {METRICS}")
+            raise ValueError(f"thresholds name unknown metrics {unknown}; known: {AGGREGATES}")
         names = [c.name for c in self.cases]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:

@@ -8,6 +8,9 @@
 - `video`: the rendered file (duration, frame size, audio level, scene cuts, loudness).
 - `cost`: tokens, provider cost and wall time against the suite's per-case limits.
 - `judge`: an LLM-as-judge relevance score, with a real model only.
+- `request`: the breakdown honours what the prompt explicitly asked (scene count, duration,
+  named characters, no leaked instructions, story beats in order, pacing, people in story
+  visuals); aggregated per check as well (`request.count`, ...).
 
 A metric is `pass`, `fail` (a check failed; `reason` says which and why) or `skip` (nothing to
 score, e.g. video without `--render`); `score` is the share of checks that passed (the judge's
