@@ -13,7 +13,7 @@ good at one and bad at another. A check that does not apply to a case is left ou
   character is in `breakdown.characters` under one of its names (case-insensitive, a leading
   article ignored; a character the prompt leaves unnamed matches any character of its kind)
   with the right kind, and no character is named by a function word ("If",
-  "When", "The"...). `Character` has no `kind` field, so the kind is read from the words of
+  "When", "The"...). The kind is read from the character's `kind` and the words of
   the character's role and description ("companion, dog" / "a small brown dog with ..."); a
   `kind` attribute is used first when the model has one.
 - `instructions` (always): no instruction phrase of the prompt's language (and of English)
@@ -361,10 +361,9 @@ def _is_function_word_name(name: str) -> bool:
 
 
 def character_kind_text(ch: Character) -> str:
-    """The words a character's kind is read from: its `kind` when the model has one, else its
-    role and description."""
-    kind = getattr(ch, "kind", None)
-    return str(kind) if kind else f"{ch.role} {ch.description}"
+    """The words a character's kind is read from: its `kind` ("person", a species, "robot",
+    "creature"), role and description, so a dragon of kind "creature" reads as a dragon."""
+    return f"{ch.kind} {ch.role} {ch.description}"
 
 
 def check_characters(bd: Breakdown, exp: RequestExpectation) -> Check | None:

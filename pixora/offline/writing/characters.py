@@ -6,6 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
 
 from pixora.context.models import Character, character_id
 from pixora.context.requests import CharacterSpec
@@ -26,63 +30,29 @@ from pixora.offline.writing.vocabulary import (
 MAX_CHARACTERS = 6
 
 
-_HUMAN_ROLES = (
-    "girl", "boy", "man", "woman", "child", "kid", "teenager", "teen", "baby", "astronaut",
-    "knight", "princess", "prince", "king", "queen", "wizard", "witch", "detective",
-    "scientist", "teacher", "doctor", "nurse", "farmer", "sailor", "pilot", "explorer", "chef",
-    "artist", "musician", "grandmother", "grandfather", "grandma", "grandpa", "mother",
-    "father", "mom", "dad", "sister", "brother", "friend", "pirate", "soldier", "student",
-    "engineer", "inventor", "dancer", "singer", "fisherman", "captain", "hero", "heroine",
-    "traveler", "traveller", "adventurer", "baker", "painter", "writer", "poet", "runner",
-    "athlete", "climber", "photographer", "mermaid", "gardener", "librarian", "lady",
-    "gentleman", "daughter", "son", "neighbor", "robot",
-)
-_ANIMAL_ROLES = (
-    "dog", "puppy", "cat", "kitten", "fox", "bear", "owl", "rabbit", "bunny", "horse", "pony",
-    "bird", "parrot", "turtle", "mouse", "lion", "tiger", "elephant", "penguin", "wolf",
-    "dolphin", "whale", "squirrel", "frog", "duck", "hamster", "cow", "pig", "goat", "monkey",
-    "panda", "deer", "dragon", "unicorn",
-)
-_FANTASY_ROLES = ("alien", "ghost", "monster", "fairy", "elf", "android")
-_FOREIGN_HUMAN = {
-    "niña": "girl", "niño": "boy", "chica": "girl", "chico": "boy", "abuelo": "grandfather",
-    "abuela": "grandmother", "madre": "mother", "padre": "father", "hermana": "sister",
-    "hermano": "brother", "amigo": "friend", "amiga": "friend", "pintor": "painter",
-    "pintora": "painter", "pescador": "fisherman", "panadera": "baker", "panadero": "baker",
-    "fille": "girl", "garçon": "boy", "grand-père": "grandfather", "grand-mère": "grandmother",
-    "mère": "mother", "père": "father", "sœur": "sister", "frère": "brother", "ami": "friend",
-    "amie": "friend", "boulanger": "baker", "boulangère": "baker", "peintre": "painter",
-    "mädchen": "girl", "junge": "boy", "opa": "grandfather", "oma": "grandmother",
-    "großvater": "grandfather", "großmutter": "grandmother", "mutter": "mother",
-    "vater": "father", "schwester": "sister", "bruder": "brother", "freund": "friend",
-    "freundin": "friend", "bäcker": "baker", "bäckerin": "baker", "maler": "painter",
-    "malerin": "painter", "女の子": "girl", "男の子": "boy", "少女": "girl", "少年": "boy",
-    "おじいさん": "grandfather", "おばあさん": "grandmother", "祖父": "grandfather",
-    "祖母": "grandmother", "母": "mother", "父": "father", "姉": "sister", "妹": "sister",
-    "兄": "brother", "弟": "brother", "友達": "friend", "パン屋": "baker", "画家": "painter",
-}
-_FOREIGN_ANIMAL = {
-    "perro": "dog", "perrito": "dog", "gato": "cat", "gatito": "cat", "pájaro": "bird",
-    "caballo": "horse", "conejo": "rabbit", "oso": "bear", "zorro": "fox", "pez": "fish",
-    "chien": "dog", "chiot": "dog", "chat": "cat", "chaton": "cat", "oiseau": "bird",
-    "cheval": "horse", "lapin": "rabbit", "ours": "bear", "renard": "fox", "poisson": "fish",
-    "hund": "dog", "welpe": "dog", "katze": "cat", "kater": "cat", "vogel": "bird",
-    "pferd": "horse", "hase": "rabbit", "kaninchen": "rabbit", "bär": "bear", "fuchs": "fox",
-    "fisch": "fish", "犬": "dog", "子犬": "dog", "猫": "cat", "子猫": "cat", "鳥": "bird",
-    "馬": "horse", "うさぎ": "rabbit", "熊": "bear", "きつね": "fox", "魚": "fish",
-}
-_FOREIGN_ROLES = {**_FOREIGN_HUMAN, **_FOREIGN_ANIMAL}
-_CANONICAL = {"puppy": "dog", "kitten": "cat", "bunny": "rabbit", "pony": "horse",
-              "kid": "child", "teen": "teenager", "mom": "mother", "dad": "father",
-              "grandma": "grandmother", "grandpa": "grandfather", "traveller": "traveler",
-              "neighbour": "neighbor", "android": "robot"}
-_CREATURES = {"dragon", "unicorn", "alien", "ghost", "monster", "fairy", "elf", "mermaid"}
-_ROLES = (*_HUMAN_ROLES, "neighbour", "nurse", "fisherwoman", "woman", "lady",
-          *_ANIMAL_ROLES, "fish", *_FANTASY_ROLES)
-_PLURALS = {"women": "woman", "men": "man", "children": "child", "people": "person",
-            "mice": "mouse", "fish": "fish", "wolves": "wolf", "elves": "elf",
-            "fairies": "fairy", "puppies": "puppy", "bunnies": "bunny", "ponies": "pony",
-            "ladies": "lady", "grannies": "granny"}
+class _Cast(BaseModel):
+    """`cast.yaml`: the words that name a character's role, and the kind each gives."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    people: tuple[str, ...]
+    animals: dict[str, str] = Field(description="word -> species")
+    creatures: tuple[str, ...]
+    robots: tuple[str, ...]
+    foreign_people: dict[str, str] = Field(description="word -> English role")
+    foreign_animals: dict[str, str] = Field(description="word -> English species")
+    plurals: dict[str, str] = Field(description="irregular plural -> singular")
+    canonical: dict[str, str] = Field(description="role -> the role it draws as")
+
+
+_CAST = _Cast.model_validate(yaml.safe_load(Path(__file__).with_name("cast.yaml").read_text()))
+_ANIMAL_ROLES = tuple(_CAST.animals)
+_CREATURES = frozenset(_CAST.creatures)
+_ROBOTS = frozenset(_CAST.robots)
+_FOREIGN_ROLES = {**_CAST.foreign_people, **_CAST.foreign_animals}
+_CANONICAL = {**_CAST.canonical, **_CAST.animals}
+_ROLES = (*_CAST.people, *_ANIMAL_ROLES, *_CAST.creatures, *_CAST.robots)
+_PLURALS = _CAST.plurals
 
 
 def _singular_role(word: str) -> str | None:
@@ -102,14 +72,11 @@ def kind_of(role: str) -> str:
     """A character's kind from its role word: "person", an animal species, "robot" or
     "creature"."""
     role = _FOREIGN_ROLES.get(role, role)
-    role = _CANONICAL.get(role, role)
-    if role == "robot":
+    if role in _ROBOTS:
         return "robot"
     if role in _CREATURES:
         return "creature"
-    if role in _ANIMAL_ROLES or role == "fish":
-        return role
-    return "person"
+    return _CAST.animals.get(role, "person")
 
 
 _ROLE_ALT = "|".join(sorted({*_ROLES, *(f"{r}s" for r in _ROLES), *(f"{r}es" for r in _ROLES),
@@ -195,8 +162,40 @@ def _adjectives(raw: str) -> tuple[str, ...]:
 
 
 def _is_name(word: str) -> bool:
-    low = word.lower()
+    low = word.lower().removesuffix("'s").removesuffix("’s")
     return low not in _NOT_NAMES and _singular_role(low) is None and low not in _FOREIGN_ROLES
+
+
+_PROPER_RE = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][a-zà-ÿ]+(?:['’]s)?)(?![\w-])")
+_PLACE_WORDS = {"in", "at", "to", "from", "near", "across", "through", "of", "into", "around",
+                "outside", "inside", "via", "towards", "toward", "en", "à", "a", "de", "nach",
+                "aus", "bei", "zu", "im", "am", "the", "an", "visit", "visiting", "day",
+                "shot", "scene", "step", "on", "by", "for", "with", "mr", "mrs", "ms", "dr"}
+_SENTENCE_END_RE = re.compile(r"(?:^|[.!?:;\n]\s*|[\"“(]\s*)$")
+
+
+def _proper_names(text: str, known: set[str]) -> list[_Found]:
+    """People named without a role word ("Walter and Ines", "6-year-old Lily"): capitalised
+    words that are not function words, roles or places (after "in", "to", "from"...). A
+    sentence's first word counts only when it is capitalised elsewhere too, or known."""
+    counts: dict[str, int] = {}
+    for m in _PROPER_RE.finditer(text):
+        counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    found = []
+    for m in _PROPER_RE.finditer(text):
+        word = m.group(1)
+        name = re.sub(r"['’]s$", "", word)
+        before = text[: m.start()]
+        prev = re.findall(r"[\w'’]+", before[-20:].lower())
+        if not _is_name(name) or name.lower() in known or (prev and prev[-1] in _PLACE_WORDS):
+            continue
+        starts_sentence = bool(_SENTENCE_END_RE.search(before))
+        others = sum(n for w, n in counts.items() if re.sub(r"['’]s$", "", w) == name)
+        if starts_sentence and others < 2:
+            continue
+        found.append(_Found(name, "person", (), m.start()))
+        known.add(name.lower())
+    return found
 
 
 def _named(text: str) -> list[_Found]:
@@ -207,12 +206,13 @@ def _named(text: str) -> list[_Found]:
                 adjs, role, name = m.group(1), m.group(2), m.group(3)
             else:
                 name, adjs, role = m.group(1), m.group(2), m.group(3)
+            name = re.sub(r"['’]s$", "", name)
             if not _is_name(name):
                 continue
             role = _FOREIGN_ROLES.get(role.lower()) or _singular_role(role) or role.lower()
             found.append(_Found(name[:1].upper() + name[1:], role, _adjectives(adjs), m.start()))
     for m in _TITLED_RE.finditer(text):
-        title, name = m.group(1), m.group(2)
+        title, name = m.group(1), re.sub(r"['’]s$", "", m.group(2))
         if title[:1].isupper() and _is_name(name):
             full = f"{title[:1].upper()}{title[1:]} {name}"
             found.append(_Found(full, _TITLE_ROLES[title.lower()], (), m.start()))
@@ -224,7 +224,8 @@ def _named(text: str) -> list[_Found]:
 
 
 _ROLE_RE = re.compile(
-    rf"(?i:\b{_DET}\s+){_ADJ}(?i:\b({_ROLE_ALT}))\b(?!['’]s\b|\s+(?:named|called))")
+    rf"(?i:\b{_DET}\s+){_ADJ}(?i:\b({_ROLE_ALT}))\b(?!\s+(?:named|called))")
+_OWNER_RE = re.compile(r"\b(?:his|her|their|my|our|your|its)\s+$", re.IGNORECASE)
 _FROLE_RE = re.compile(rf"(?i:\b{_FDET}\s+){_ADJ}(?i:\b({_FROLE_ALT}))\b")
 _JROLE_RE = re.compile(rf"({_JROLE_ALT})")
 
@@ -237,7 +238,8 @@ def _unnamed(text: str) -> list[_Found]:
         for m in pattern.finditer(text):
             word = m.group(2).lower()
             role = _FOREIGN_ROLES.get(word) or _singular_role(word)
-            if role is None:
+            possessive = text[m.end(): m.end() + 2] in ("'s", "’s")
+            if role is None or (possessive and _OWNER_RE.search(text[: m.start(2)])):
                 continue
             adjectives = _adjectives(m.group(1))
             if pattern is _ROLE_RE:
@@ -253,6 +255,9 @@ def _unnamed(text: str) -> list[_Found]:
 
 def _find_characters(text: str, story: bool) -> list[_Found]:
     named = _named(text)
+    if story:
+        named += _proper_names(text, {f.name.lower() for f in named}
+                               | {w.lower() for f in named for w in f.name.split()})
     found = list(named)
     if story:
         roles = {f.role for f in named}
@@ -264,7 +269,7 @@ def _find_characters(text: str, story: bool) -> list[_Found]:
                 roles.add(f.role)
     unique: dict[str, _Found] = {}
     for f in sorted(found, key=lambda f: f.position):
-        unique.setdefault(f.name.lower(), f)
+        unique.setdefault(re.sub(r"[^\w]+", " ", f.name.lower()).strip(), f)
     return list(unique.values())[:MAX_CHARACTERS]
 
 

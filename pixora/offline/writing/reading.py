@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from pixora.context.vocabulary import MOOD_WORDS, STYLE_BY_ALIAS
 from pixora.offline.writing.text import CJK_RE, clean_text
 
 _EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -117,9 +118,15 @@ def _value(word: str) -> int | None:
     return NUMBER_WORDS.get(word)
 
 
+_PER_ITEM_RE = re.compile(
+    rf"\b(?:one|a|1|an)\s+{_SCENE_NOUN}\s+(?:per|for\s+each|each|for\s+every|a)\s+\w+",
+    re.IGNORECASE)
+""""One scene per shot": the count is the list's length, not one."""
+
+
 def _count_matches(text: str) -> list[tuple[str, int, re.Match[str]]]:
     found: list[tuple[str, int, re.Match[str]]] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in _PER_ITEM_RE.finditer(text)]
     for kind, pattern in (*_COUNT_RES, *_JA_COUNT_RES):
         for m in pattern.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
@@ -331,6 +338,7 @@ def content_of(text: str) -> str:
     s = "\n".join(clean_text(line, 20_000) for line in (text or "").splitlines())
     for m in reversed(length_matches(s)):
         s = s[: m.start()] + " " + s[m.end():]
+    s = _PER_ITEM_RE.sub(" ", s)
     for pattern in _CONSTRAINT_RES:
         s = pattern.sub(" ", s)
     s = _JA_CONSTRAINT_RE.sub("", s)
@@ -352,6 +360,11 @@ def content_of(text: str) -> str:
     return _unrepeated(s)
 
 
+_TONE_ONLY = {*MOOD_WORDS, *STYLE_BY_ALIAS, "and", "but", "very", "really", "super", "tone",
+              "style", "vibe", "vibes", "mood", "feel", "please", "keep", "it", "make"}
+"""Words of a sentence that only sets the tone ("Playful.", "Keep it upbeat and fun.")."""
+
+
 def _unrepeated(text: str) -> str:
     """`text` with each sentence's request lead removed ("A video about ...") and repeated
     sentences kept once; sentences start upper-case."""
@@ -364,6 +377,8 @@ def _unrepeated(text: str) -> str:
                 sentence = pattern.sub("", sentence, count=1)
             sentence = sentence.strip(" ,;:")
             key = re.sub(r"\W+", " ", sentence.lower()).strip()
+            if key and all(w in _TONE_ONLY for w in key.split()):
+                continue
             if key and key not in seen:
                 seen.add(key)
                 kept.append(sentence[:1].upper() + sentence[1:])
@@ -388,7 +403,7 @@ _ITEM_RE = re.compile(
 )
 _BULLET_RE = re.compile(r"(?:^|\n)\s*(?:[-•*·▪]|\d{1,2}[.)])\s+")
 _SEQUENCE_RE = re.compile(
-    r"(?:^|[,;.]\s*|\s+)(?:(?:and|&)\s+)?(?:first(?:ly)?|to\s+start|start\s+with|begin\s+with|"
+    r"(?:^|[,;.:]\s*|\s+(?:and|&)\s+)(?:(?:and|&)\s+)?(?:first(?:ly)?|to\s+start|start\s+with|begin\s+with|"
     r"then|next|after\s+that|afterwards|later|finally|lastly|at\s+the\s+end|end\s+with|"
     r"primero|luego|después|finalmente|d'abord|puis|ensuite|enfin|finalement|zuerst|dann|"
     r"danach|schließlich|zum\s+schluss)\b[,:]?\s*",
@@ -401,7 +416,11 @@ _CLAUSE_BREAK_RE = re.compile(
     r"|\s+(?=(?:and\s+then|but\s+then|until|so\s+that)\b)|、(?=.{6,})",
     re.IGNORECASE,
 )
-_ENUMERATION_RE = re.compile(r"\s*(?:,|;|\band\b|\bthen\b|→|->|>)\s*", re.IGNORECASE)
+_ENUMERATION_RE = re.compile(r"\s*(?:,\s*(?:and\s+|then\s+|and\s+then\s+)?|;|→|->|>)\s*",
+                             re.IGNORECASE)
+_ENUMERATION_AFTER_COLON_RE = re.compile(r":\s*([^:]+?,[^:]+?,[^:]+)$")
+"""A list after a colon with at least three comma-separated items: "...: getting ready, the
+ceremony, the first dance"."""
 MAX_BEATS = 12
 
 
@@ -450,6 +469,12 @@ def _list_items(content: str) -> list[str]:
     if len(_SEQUENCE_RE.findall(content)) >= 2:
         parts = [_clean_beat(p) for p in _SEQUENCE_RE.split(content)]
         return [p for p in parts if p and re.search(r"\w", p)]
+    enumeration = _ENUMERATION_AFTER_COLON_RE.search(content)
+    if enumeration:
+        items = [_clean_beat(p) for p in _ENUMERATION_RE.split(enumeration.group(1))]
+        items = [i for i in items if i]
+        if len(items) >= 3:
+            return items
     return []
 
 
