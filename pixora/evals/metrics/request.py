@@ -14,8 +14,7 @@ good at one and bad at another. A check that does not apply to a case is left ou
   article ignored; a character the prompt leaves unnamed matches any character of its kind)
   with the right kind, and no character is named by a function word ("If",
   "When", "The"...). The kind is read from the character's `kind` and the words of
-  the character's role and description ("companion, dog" / "a small brown dog with ..."); a
-  `kind` attribute is used first when the model has one.
+  the character's role and description ("companion, dog" / "a small brown dog with ...").
 - `instructions` (always): no instruction phrase of the prompt's language (and of English)
   occurs in the title, a narration or a visual prompt: scene counts ("4 scenes", "(3
   scenes)"), lengths ("30 seconds", "a 2-minute video"), "please", "make a ... video",

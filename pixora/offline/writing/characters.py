@@ -101,8 +101,9 @@ _CHARACTER_RES = (
     # "a girl named Mia", "her dog called Rex", "una niña llamada Lucía", "ein Hund namens Bello"
     re.compile(rf"(?i:\b(?:{_DET}|{_FDET})\s+){_ADJ}(?i:({_ROLE_ALT}|{_FROLE_ALT}))\s*,?\s+"
                rf"(?i:{_NAMED})\s+{_NAME_ANY}"),
-    # "her dog Pepper", "the robot Bolt"
-    re.compile(rf"(?i:\b{_DET}\s+){_ADJ}(?i:({_ROLE_ALT}))\s+{_NAME_CAP}\b"),
+    # "her dog Pepper", "our first dog, Bruno", "die Katze Luna", "su perro Canela"
+    re.compile(rf"(?i:\b(?:{_DET}|{_FDET})\s+){_ADJ}(?i:({_ROLE_ALT}|{_FROLE_ALT})),?\s+"
+               rf"{_NAME_CAP}\b"),
     # "Rex the dog", "Biscuit, a ginger cat"
     re.compile(rf"\b{_NAME_CAP}(?:,\s+(?i:the|an?)|\s+(?i:the))\s+{_ADJ}(?i:({_ROLE_ALT}))\b"),
 )
@@ -134,6 +135,11 @@ _NOT_NAMES = {
     "even", "only", "maybe", "perhaps", "yes", "no", "not", "never", "always", "sometimes",
     "el", "la", "los", "las", "un", "una", "le", "les", "une", "der", "die", "das", "ein",
     "eine", "y", "et", "und", "con", "avec", "mit", "que", "qui", "se", "sich", "has", "had",
+    "cómo", "como", "qué", "por", "para", "cuando", "donde", "dónde", "pourquoi", "comment",
+    "quand", "où", "wie", "warum", "wann", "wo", "wenn", "als", "dann", "heute", "hoy",
+    "aujourd'hui", "mañana", "demain", "morgen", "ayer", "hier", "gestern", "sie", "er", "es",
+    "ella", "él", "elle", "il", "ils", "elles", "ellos", "wir", "nous", "nosotros", "mi", "mon",
+    "ma", "mes", "mein", "meine", "sein", "seine", "ihr", "ihre", "su", "sus", "son", "sa",
     "have", "gets", "goes", "runs", "finds", "meets", "loves", "wants", "lives", "walks",
 }
 _NOT_ADJECTIVES = {"story", "video", "about", "of", "and", "with", "named", "called", "film",
@@ -171,7 +177,17 @@ _PLACE_WORDS = {"in", "at", "to", "from", "near", "across", "through", "of", "in
                 "outside", "inside", "via", "towards", "toward", "en", "à", "a", "de", "nach",
                 "aus", "bei", "zu", "im", "am", "the", "an", "visit", "visiting", "day",
                 "shot", "scene", "step", "on", "by", "for", "with", "mr", "mrs", "ms", "dr"}
-_SENTENCE_END_RE = re.compile(r"(?:^|[.!?:;\n]\s*|[\"“(]\s*)$")
+_SENTENCE_END_RE = re.compile(r"(?:^|[.!?:;\n]\s*|[\"“(¿¡]\s*)$")
+
+
+_FAMILY_RE = re.compile(
+    r"(?<![\w'’-])(Grandpa|Grandma|Granny|Nana|Mom|Mum|Dad|Papa|Mama|Oma|Opa|Abuela|Abuelo|"
+    r"Mamie|Papi|Grand-mère|Grand-père)(?![\w-])")
+_FAMILY_ROLES = {"grandpa": "grandfather", "grandma": "grandmother", "granny": "grandmother",
+                 "nana": "grandmother", "mom": "mother", "mum": "mother", "dad": "father",
+                 "papa": "father", "mama": "mother", "oma": "grandmother", "opa": "grandfather",
+                 "abuela": "grandmother", "abuelo": "grandfather", "mamie": "grandmother",
+                 "papi": "grandfather", "grand-mère": "grandmother", "grand-père": "grandfather"}
 
 
 def _proper_names(text: str, known: set[str]) -> list[_Found]:
@@ -195,6 +211,11 @@ def _proper_names(text: str, known: set[str]) -> list[_Found]:
             continue
         found.append(_Found(name, "person", (), m.start()))
         known.add(name.lower())
+    for m in _FAMILY_RE.finditer(text):
+        follower = text[m.end(): m.end() + 20]
+        if m.group(1).lower() not in known and not re.match(r"\s+[A-ZÀ-Ý]", follower):
+            found.append(_Found(m.group(1), _FAMILY_ROLES[m.group(1).lower()], (), m.start()))
+            known.add(m.group(1).lower())
     return found
 
 
@@ -230,6 +251,10 @@ _FROLE_RE = re.compile(rf"(?i:\b{_FDET}\s+){_ADJ}(?i:\b({_FROLE_ALT}))\b")
 _JROLE_RE = re.compile(rf"({_JROLE_ALT})")
 
 
+_COUNTED = {"two": 2, "three": 3}
+_ORDINALS = ("first", "second", "third")
+
+
 def _unnamed(text: str) -> list[_Found]:
     """Characters a story implies without a name ("two retired sisters", "an old man"),
     named by their role ("the sisters", "the old man"; other languages: the role word)."""
@@ -244,6 +269,11 @@ def _unnamed(text: str) -> list[_Found]:
             adjectives = _adjectives(m.group(1))
             if pattern is _ROLE_RE:
                 age = [a for a in adjectives if a in _AGE_WORDS]
+                count = _COUNTED.get(m.group(0).split()[0].lower(), 1) if word != role else 1
+                if count > 1:
+                    found += [_Found(f"the {ordinal} {role}", role, adjectives, m.start() + k,
+                                     named=False) for k, ordinal in enumerate(_ORDINALS[:count])]
+                    continue
                 name = " ".join(("the", *age, word))
             else:
                 name = word
@@ -340,7 +370,9 @@ def cast_from_specs(specs: Iterable[CharacterSpec]) -> list[Character]:
                      _FOREIGN_ROLES.get(w))), spec.kind if spec.kind != "person" else "person")
         plain = all(w in _AGE_WORDS or _singular_role(w) or w.endswith("-year-old")
                     for w in spec.traits.lower().split())
-        found = _Found(spec.name, role, tuple(spec.traits.lower().split()) if plain else (), i)
+        adjectives = tuple(w for w in spec.traits.lower().split()
+                           if not _singular_role(w) and w != "person")
+        found = _Found(spec.name, role, adjectives if plain else (), i)
         description = _describe(found) if plain else spec.traits.strip().rstrip(".")
         label = "protagonist" if i == 0 else "companion" if spec.kind not in (
             "person", "robot", "creature") else "supporting character"

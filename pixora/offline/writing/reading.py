@@ -207,21 +207,24 @@ _CJK_DURATION_RE = re.compile(
 
 # ------------------------------------------------------------------------------ content
 
-_MEDIA = (r"(?:video|videos|clip|film|shorts?|reels?|tiktoks?|story|tale|explainer|ad|advert|"
+_MEDIA = (r"(?:video|videos|clip|film|shorts?|reels?|tiktoks?|anuncio|publicidad|publicité|pub|"
+          r"werbung|werbespot|story|tale|explainer|ad|advert|"
           r"advertisement|commercial|spot|promo|trailer|montage|slideshow|animation|"
           r"documentary|piece|v[ií]deo|vidéo|cortometraje|historia|cuento|histoire|conte|"
           r"geschichte|film|filmchen|clip)")
 _LENGTH_CONTEXT_AFTER = re.compile(
-    rf"^\W*(?:-?\s*long|total|max(?:imum)?|tops|or\s+less|or\s+so|in\s+length|"
+    rf"^\W*(?:-?\s*long|total|max(?:imum)?|tops|or\s+less|or\s+so|in\s+length|of\b|"
     rf"(?:[\w-]+\s+){{0,2}}{_MEDIA})\b",
     re.IGNORECASE,
 )
-_SEGMENT_FILLERS = {"about", "around", "roughly", "approximately", "approx", "max", "maximum",
+_SEGMENT_FILLERS = {"like", "could", "can", "would", "will", "you", "maybe", "ok", "okay", "so",
+                    "just", "roughly", "tops", "about", "around", "approximately", "approx",
+                    "max", "maximum",
                     "under", "total", "length", "duration", "runtime", "long", "make", "it",
-                    "keep", "should", "be", "just", "only", "exactly", "in", "a", "an", "of",
+                    "keep", "should", "be", "only", "exactly", "in", "a", "an", "of",
                     "lasting", "the", "video", "clip", "is", "at", "most", "no", "more", "than",
                     "up", "to", "and", "please", "de", "en", "sur", "von", "mit", "con"}
-_SEGMENT_RE = re.compile(r"[,;:.!?()\[\]\n—–]|\s-\s")
+_SEGMENT_RE = re.compile(r"[,;:.!?()\[\]\n—–/|]|\s-\s")
 
 
 def _is_length(text: str, m: re.Match[str]) -> bool:
@@ -258,6 +261,14 @@ def _seconds(m: re.Match[str]) -> float:
     return seconds
 
 
+_AND_A_HALF_RE = re.compile(
+    r"\b(?:(?:an?|one)\s+minute\s+and\s+a\s+half|(?:one|1)\s+and\s+a\s+half\s+minutes?|"
+    r"anderthalb\s+minuten|(?:un\s+)?minuto\s+y\s+medio|une\s+minute\s+et\s+demie)\b",
+    re.IGNORECASE,
+)
+""""A minute and a half" and its Spanish, French and German forms: 90 s."""
+
+
 def length_matches(text: str) -> list[re.Match[str]]:
     """The duration phrases in `text` that give the video's length (see `_is_length`)."""
     return [m for m in DURATION_RE.finditer(text) if _is_length(text, m)]
@@ -268,6 +279,8 @@ def read_length(text: str) -> float | None:
     video", "45s", "1.5 minutes long", "un minuto", "30秒の動画". A number without seconds or
     minutes (an age, a year, a count, a price) is never a length, and neither is a duration
     inside the story ("bloom the coffee for 30 seconds")."""
+    if _AND_A_HALF_RE.search(text):
+        return 90.0
     found = length_matches(text)
     if found:
         return _seconds(found[0])
@@ -307,9 +320,11 @@ _LEAD_RES: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.IGNORECASE) for 
     r"(?:(?:an?|the|one|some|this|my|our)\s+)?(?:(?:short|quick|little|brief|small|simple|"
     r"fun|cute|sweet|nice|vertical|horizontal|square|cinematic|animated|narrated)\s+)*"
     rf"(?:{_MEDIA}\s*)?(?:(?:about|of|on|showing|where|in\s+which|that\s+shows|for)\s+)?",
-    rf"^\s*(?:an?|the)\s+(?:(?:short|quick|little|brief|cinematic|animated)\s+)*{_MEDIA}\s+"
-    r"(?:about|of|on|showing|where|in\s+which)\s+",
+    rf"^\s*(?:an?|the|un|una|une|ein|eine|einen)\s+(?:(?:short|quick|little|brief|cinematic|"
+    rf"animated|kurze|kleine|petite?|pequeñ[oa])\s+)*{_MEDIA}\s+"
+    r"(?:about|of|on|showing|where|in\s+which|sobre|de|sur|über|von)\s+",
     rf"^\s*(?:{_MEDIA}|idea|brief|concept|prompt|premise|plot|story\s+idea)\s*:\s*",
+    r"^\s*(?:about|regarding|on\s+the\s+(?:topic|subject)\s+of)\s+",
     r"^\s*(?:(?:por\s+favor|bitte|s'il\s+(?:te|vous)\s+pla[iî]t)[,\s]+)?"
     r"(?:haz(?:me)?|crea(?:me)?|genera(?:me)?|fais(?:-moi)?|faites(?:-moi)?|crée(?:z)?|"
     r"réalise(?:z)?|mach(?:e)?|erstelle?|erzeuge?|quiero|je\s+veux|ich\s+möchte)\s+"
@@ -318,6 +333,16 @@ _LEAD_RES: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.IGNORECASE) for 
     r"geschichte|cuento|conte)?\s*(?:(?:sobre|de|du|des|sur|über|von|où|en\s+el\s+que|"
     r"in\s+dem)\s+)?",
 ))
+_POLITE_RE = re.compile(
+    r"(?<![\w-])(?:please|pls|thanks|thank\s+you|por\s+favor|gracias|s'il\s+(?:te|vous)\s+"
+    r"pla[iî]t|merci|bitte|danke)(?![\w-])[!.,]*|お願いします|お願い|ください|下さい",
+    re.IGNORECASE,
+)
+_CJK_REQUEST_RE = re.compile(
+    r"(?:の|を)?(?:動画|ビデオ|映像|ムービー)(?:を|で|に)?(?:作って|作成して|作る|生成して|お願い)?"
+    r"(?:ください)?|(?:を)?(?:作って|作成して)(?:ください)?"
+)
+"""Japanese request words: "...の動画を作ってください"."""
 _BARE_MEDIA_RE = re.compile(
     rf"(?:^|(?<=[.!?]))\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,2}}{_MEDIA}[\s,;:]*(?:[.!?]|$)",
     re.IGNORECASE,
@@ -339,17 +364,22 @@ def content_of(text: str) -> str:
     for m in reversed(length_matches(s)):
         s = s[: m.start()] + " " + s[m.end():]
     s = _PER_ITEM_RE.sub(" ", s)
+    s = _AND_A_HALF_RE.sub(" ", s)
+    s = re.sub(rf"(?:\b{_MEDIA}\s+(?:de|d'|von)\s+)?{_ONE_MINUTE_RE.pattern}", " ", s,
+               flags=re.IGNORECASE)
     for pattern in _CONSTRAINT_RES:
         s = pattern.sub(" ", s)
     s = _JA_CONSTRAINT_RE.sub("", s)
     for pattern in _LEAD_RES:
         s = pattern.sub("", s, count=1)
     s = _TAIL_RE.sub("", s)
+    s = _POLITE_RE.sub(" ", s)
+    s = _CJK_REQUEST_RE.sub("", s)
     s = _AUDIENCE_RE.sub(" ", s)
     for pattern in _LEAD_RES:
         s = pattern.sub("", s, count=1)
     s = re.sub(r"\(\s*\)|\[\s*\]", " ", s)
-    s = re.sub(r"\s+([,.;:!?])", r"\1", s)
+    s = re.sub(r"\s+([,.;:!?、。！？])", r"\1", s)
     s = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", s)
     s = re.sub(r"(^|[.!?]\s*)[,;:]\s*", r"\1", s)
     s = re.sub(r"[,;:]\s*([.!?])", r"\1", s)
