@@ -51,10 +51,14 @@ _BREAK_WORDS = {"and", "but", "before", "after", "when", "while", "until", "as",
                 "nachdem", "als", "während", "mit"}
 
 
+_CJK_PIECE = r"[^、。！？がをにでとはへもて]+[、。！？がをにでとはへもて]*"
+"""A run of CJK text up to and including its particles and punctuation."""
+
+
 def _tokens(text: str) -> list[str]:
     """Words, or for text without spaces (CJK) its clauses and characters."""
     if CJK_RE.search(text) and " " not in text.strip():
-        return re.findall(r"[^、。！？]+[、。！？]?", text) or [text]
+        return re.findall(_CJK_PIECE, text) or [text]
     return text.split()
 
 

@@ -31,7 +31,12 @@ from pixora.offline.writing.beats import (
     scene_count,
     without_opener,
 )
-from pixora.offline.writing.characters import cast_from_specs, extract_characters, role_phrase
+from pixora.offline.writing.characters import (
+    cast_from_specs,
+    extract_characters,
+    narrator,
+    role_phrase,
+)
 from pixora.offline.writing.narration import (
     Pool,
     fit_script,
@@ -40,7 +45,12 @@ from pixora.offline.writing.narration import (
     subject_fields,
     topic_lines,
 )
-from pixora.offline.writing.reading import content_of, read_beats
+from pixora.offline.writing.reading import (
+    content_of,
+    first_person,
+    read_beats,
+    without_constraints,
+)
 from pixora.offline.writing.request import (
     find_mood,
     is_english,
@@ -304,8 +314,10 @@ def write_breakdown(req: BreakdownRequest) -> Breakdown:
                         req.mood, req.platform, req.scenes)
     content = content_of(req.prompt)
     kind, beats = read_beats(content, story=bool(extract_characters(content, story=True)))
-    found = extract_characters(content, story=kind == "story")
+    found = extract_characters(content, story=kind != "topic")
     characters = cast_from_specs(req.characters) if req.characters else found
+    if not characters and kind != "topic" and first_person(content):
+        characters = [narrator()]
     if beats and (kind == "list" or len(beats) > 1 or _has_plot(beats[0], characters)):
         return _from_beats(req, beats, characters, rng)
     return _from_templates(req, characters, rng)
@@ -330,7 +342,8 @@ def _from_templates(req: BreakdownRequest, characters: list[Character],
                     rng: random.Random) -> Breakdown:
     """A topic's hook / context / development / peak / close arc, or a story arc around its
     characters, from template narration."""
-    subject = subject_of(req.prompt) or shorten_subject(content_of(req.prompt))
+    subject = subject_of(without_constraints(req.prompt)) or shorten_subject(
+        content_of(req.prompt))
     if not subject:
         raise ValueError(EMPTY_PROMPT)
     topic = topic_for(f"{subject} {req.prompt[:2000]}")

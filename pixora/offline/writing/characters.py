@@ -85,8 +85,8 @@ _FROLE_ALT = "|".join(sorted((r for r in _FOREIGN_ROLES if not CJK_RE.search(r))
                              reverse=True))
 _JROLE_ALT = "|".join(sorted((r for r in _FOREIGN_ROLES if CJK_RE.search(r)), key=len,
                              reverse=True))
-_DET = (r"(?:an?|the|one|two|three|four|five|his|her|their|my|our|its|your|this|that|some|"
-        r"a\s+little|a\s+young|a\s+pair\s+of|a\s+couple\s+of)")
+_DET = (r"(?:an?|the|one|two|three|four|five|\d{1,2}|his|her|their|my|our|its|your|this|that|"
+        r"some|a\s+little|a\s+young|a\s+pair\s+of|a\s+couple\s+of|(?<=[.!?]\s)|^)")
 _FDET = (r"(?:un|una|unos|unas|el|la|los|las|su|sus|une|le|les|son|sa|ses|ein|eine|einen|der|"
          r"die|das|dem|den|sein|seine|ihr|ihre)")
 _ADJ = (r"((?:(?!(?:and|or|the|with|named|called|of|about|is|was|who|that)\b)"
@@ -176,7 +176,13 @@ _PROPER_RE = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][a-zà-ÿ]+(?:['’]s)?)(?![\
 _PLACE_WORDS = {"in", "at", "to", "from", "near", "across", "through", "of", "into", "around",
                 "outside", "inside", "via", "towards", "toward", "en", "à", "a", "de", "nach",
                 "aus", "bei", "zu", "im", "am", "the", "an", "visit", "visiting", "day",
-                "shot", "scene", "step", "on", "by", "for", "with", "mr", "mrs", "ms", "dr"}
+                "shot", "scene", "step", "on", "by", "mr", "mrs", "ms", "dr"}
+_VERB_AFTER_RE = re.compile(
+    r"^\s+(?:\w+(?:ed|s)|is|was|has|had|can|could|will|would|does|did|doesn't|didn't|sat|ran|"
+    r"went|got|found|took|made|saw|came|left|stood|sang|ate|fell|flew|swam|wrote|met|knew|"
+    r"felt|heard|lost|won|built|bought|brought|taught|caught|kept|slept|held|told|said|"
+    r"began|became|broke|drove|gave|grew|hid|rode|spoke|stole|threw|woke|wore)\b")
+"""A verb after a sentence's first word marks that word as its subject ("Nora sat")."""
 _SENTENCE_END_RE = re.compile(r"(?:^|[.!?:;\n]\s*|[\"“(¿¡]\s*)$")
 
 
@@ -207,7 +213,10 @@ def _proper_names(text: str, known: set[str]) -> list[_Found]:
             continue
         starts_sentence = bool(_SENTENCE_END_RE.search(before))
         others = sum(n for w, n in counts.items() if re.sub(r"['’]s$", "", w) == name)
-        if starts_sentence and others < 2:
+        after = text[m.end(): m.end() + 30]
+        if starts_sentence and others < 2 and not _VERB_AFTER_RE.match(after):
+            continue
+        if re.match(r"\s+[A-ZÀ-Ý][a-zà-ÿ]", after) or re.search(r"[A-ZÀ-Ý][a-zà-ÿ]+\s+$", before):
             continue
         found.append(_Found(name, "person", (), m.start()))
         known.add(name.lower())
@@ -379,6 +388,15 @@ def cast_from_specs(specs: Iterable[CharacterSpec]) -> list[Character]:
         out.append(Character(id=character_id(spec.name, taken), name=spec.name,
                              kind=spec.kind, role=f"{label}, {role}", description=description))
     return out
+
+
+def narrator() -> Character:
+    """The person telling a first-person story ("my first apartment"), drawn in every scene
+    the story shows no one else in."""
+    return Character(id="narrator", name="the narrator", kind="person",
+                     role="protagonist, narrator",
+                     description="a person in their thirties with short dark hair, wearing a "
+                                 "denim jacket")
 
 
 def role_phrase(character: Character) -> str:

@@ -205,6 +205,50 @@ _CJK_DURATION_RE = re.compile(
 )
 """Chinese, Japanese and Korean durations: "30秒", "2分钟", "1分30秒", "30초"."""
 
+# ------------------------------------------------------------------------------ instructions
+
+_INSTRUCTION_RE = re.compile(
+    r"(?:^|[,;]\s*|\s+(?:and|then|but|so)\s+|\s*[.!?]\s+)"
+    r"(?:(?:and|then|also|just|please|so|now)\s+)*"
+    r"(?:(?:render|generate|produce|publish|post|upload|export|finish|approve|ship)\s+"
+    r"(?:it|this|that|them|everything|the\s+(?:video|clip|film|breakdown|whole\s+thing))\b"
+    r"|(?:start|begin)\s+(?:rendering|generating|the\s+(?:render|rendering|generation|video))\b"
+    r"|(?:skip|ignore|bypass|override|disregard|forget|circumvent|avoid)\s+"
+    r"(?:(?:the|any|all|my|your|previous|prior|earlier|above|system|these|those)\s+)*"
+    r"(?:approval|approving|confirmation|instructions?|rules?|review|checks?|questions?|"
+    r"prompts?|guidelines?|polic(?:y|ies)|gate|step|asking)"
+    r"|(?:don't|do\s+not|no\s+need\s+to)\s+(?:ask|wait|confirm|check)\b"
+    r"|i\s+(?:authori[sz]e|approve|consent|confirm|permit|allow)\b"
+    r"|i\s+give\s+(?:you\s+)?permission|you\s+(?:have|are)\s+(?:my\s+)?(?:permission|"
+    r"authori[sz]ed|approved|allowed)|this\s+is\s+an\s+order"
+    r"|without\s+(?:asking|approval|confirmation|waiting|review)"
+    r")[^,;.!?]*",
+    re.IGNORECASE,
+)
+"""A clause that instructs the agents (render it now, skip the approval, I authorize it)
+rather than describing the video."""
+_ASIDE_ALT = (r"right\s+away|right\s+now|straight\s+away|at\s+once|immediately|asap|now|"
+              r"please|pls|for\s+me|for\s+us|thanks|thank\s+you|without\s+(?:asking|delay|"
+              r"waiting)(?:\s+for\s+(?:my\s+|the\s+|an?\s+)?(?:approval|confirmation|ok))?")
+_TRAILING_ASIDE_RE = re.compile(rf"(?:\s*,)?\s+(?:{_ASIDE_ALT})(?=\s*(?:[,;.!?]|$))",
+                                re.IGNORECASE)
+
+
+def strip_instructions(text: str) -> str:
+    """`text` without clauses addressed to the agents rather than describing the video:
+    "..., skip the approval", "and render it right away", "I authorize it", "ignore the
+    instructions", and asides ("right away", "now", "please", "for me", "immediately",
+    "without asking") at the end of a clause. "Create a video about tigers right away, skip
+    the approval" -> "Create a video about tigers"."""
+    s = _INSTRUCTION_RE.sub(lambda m: "." if m.group(0).lstrip()[:1] in ".!?" else "", text)
+    previous = None
+    while previous != s:
+        previous, s = s, _TRAILING_ASIDE_RE.sub("", s)
+    s = re.sub(r"([.!?])(?:\s*[.!?])+", r"\1", s)
+    return re.sub(r"\s+", " ", s).strip(" ,;")
+
+
+
 # ------------------------------------------------------------------------------ content
 
 _MEDIA = (r"(?:video|videos|clip|film|shorts?|reels?|tiktoks?|anuncio|publicidad|publicité|pub|"
@@ -320,9 +364,9 @@ _LEAD_RES: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.IGNORECASE) for 
     r"(?:(?:an?|the|one|some|this|my|our)\s+)?(?:(?:short|quick|little|brief|small|simple|"
     r"fun|cute|sweet|nice|vertical|horizontal|square|cinematic|animated|narrated)\s+)*"
     rf"(?:{_MEDIA}\s*)?(?:(?:about|of|on|showing|where|in\s+which|that\s+shows|for)\s+)?",
-    rf"^\s*(?:an?|the|un|una|une|ein|eine|einen)\s+(?:(?:short|quick|little|brief|cinematic|"
-    rf"animated|kurze|kleine|petite?|pequeñ[oa])\s+)*{_MEDIA}\s+"
-    r"(?:about|of|on|showing|where|in\s+which|sobre|de|sur|über|von)\s+",
+    rf"^\s*(?:(?:an?|the|un|una|une|ein|eine|einen)\s+)?(?:(?:short|quick|little|brief|"
+    rf"cinematic|animated|kurze|kleine|petite?|pequeñ[oa])\s+)*{_MEDIA}\s+"
+    r"(?:about|of|on|for|showing|where|in\s+which|sobre|de|sur|über|von|para|pour|für)\s+",
     rf"^\s*(?:{_MEDIA}|idea|brief|concept|prompt|premise|plot|story\s+idea)\s*:\s*",
     r"^\s*(?:about|regarding|on\s+the\s+(?:topic|subject)\s+of)\s+",
     r"^\s*(?:(?:por\s+favor|bitte|s'il\s+(?:te|vous)\s+pla[iî]t)[,\s]+)?"
@@ -357,9 +401,9 @@ _TAIL_RE = re.compile(
 )
 
 
-def content_of(text: str) -> str:
-    """`text` without the words that instruct rather than describe: scene counts, lengths,
-    "make a video about", "please", platform and format asides. Sentence breaks are kept."""
+def without_constraints(text: str) -> str:
+    """`text` without its scene counts and lengths ("in 4 scenes", "30 seconds", "(max 3
+    scenes)", "one scene per shot"); lines are kept."""
     s = "\n".join(clean_text(line, 20_000) for line in (text or "").splitlines())
     for m in reversed(length_matches(s)):
         s = s[: m.start()] + " " + s[m.end():]
@@ -369,7 +413,14 @@ def content_of(text: str) -> str:
                flags=re.IGNORECASE)
     for pattern in _CONSTRAINT_RES:
         s = pattern.sub(" ", s)
-    s = _JA_CONSTRAINT_RE.sub("", s)
+    return _JA_CONSTRAINT_RE.sub("", s)
+
+
+def content_of(text: str) -> str:
+    """`text` without the words that instruct rather than describe: clauses addressed to the
+    agents (`strip_instructions`), scene counts, lengths, "make a video about", "please",
+    platform and format asides. Sentence breaks are kept."""
+    s = "\n".join(strip_instructions(line) for line in without_constraints(text).split("\n"))
     for pattern in _LEAD_RES:
         s = pattern.sub("", s, count=1)
     s = _TAIL_RE.sub("", s)
@@ -448,7 +499,8 @@ _CLAUSE_BREAK_RE = re.compile(
 )
 _ENUMERATION_RE = re.compile(r"\s*(?:,\s*(?:and\s+|then\s+|and\s+then\s+)?|;|→|->|>)\s*",
                              re.IGNORECASE)
-_ENUMERATION_AFTER_COLON_RE = re.compile(r":\s*([^:]+?,[^:]+?,[^:]+)$")
+_ENUMERATION_AFTER_COLON_RE = re.compile(r"(?::|\s[-–—])\s*([^:]+?,[^:]+?,[^:]+)$")
+_PARENTHESES_LIST_RE = re.compile(r"\(([^()]+?,[^()]+?,[^()]+?)\)")
 """A list after a colon with at least three comma-separated items: "...: getting ready, the
 ceremony, the first dance"."""
 MAX_BEATS = 12
@@ -527,6 +579,31 @@ def split_beat(beat: str) -> list[str]:
     return parts if len(parts) > 1 else [beat]
 
 
+_FIRST_PERSON_RE = re.compile(r"\b(?:I|my|me|we|our|us|mine)\b|\bI'm\b", re.IGNORECASE)
+
+
+def first_person(content: str) -> bool:
+    """Whether a request tells its story in the first person ("my first apartment")."""
+    return bool(_FIRST_PERSON_RE.search(content))
+
+
+def _enumeration(content: str) -> list[str]:
+    """Items of a list written inside one sentence: after a colon or a dash ("banana bread -
+    mash, mix, bake, slice"), in parentheses ("our values (curiosity, candor, care)"), or as
+    three or more comma-separated parts, or joined by "+"."""
+    inner = _PARENTHESES_LIST_RE.search(content)
+    if inner:
+        return [_clean_beat(p) for p in _ENUMERATION_RE.split(inner.group(1)) if _clean_beat(p)]
+    m = _ENUMERATION_AFTER_COLON_RE.search(content)
+    body = m.group(1) if m else content
+    if "+" in body and len(body.split("+")) >= 3:
+        parts = re.split(r"\s*[+=]\s*", body)
+    else:
+        parts = _ENUMERATION_RE.split(body)
+    items = [_clean_beat(p) for p in parts if _clean_beat(p)]
+    return items if len(items) >= 3 else []
+
+
 def read_beats(content: str, *, story: bool) -> tuple[BeatKind, list[str]]:
     """The kind of request and its ordered beats (see the module doc). `story`: the request
     names characters, so its sentences are beats even when it is a single sentence."""
@@ -535,13 +612,16 @@ def read_beats(content: str, *, story: bool) -> tuple[BeatKind, list[str]]:
         return "list", items[:MAX_BEATS]
     sentences = _sentences(content)
     told = [s for s in sentences if len(s.split()) >= 5 and not _DIRECTIVE_RE.match(s)]
-    if len(told) >= 2 or (story and sentences and len(content.split()) >= 8):
+    words = len(content.split())
+    if len(told) >= 2 or ((story or first_person(content)) and sentences and words >= 8):
         beats = [part for s in sentences for part in (split_beat(s) if len(s.split()) > 14
                                                       else [s])]
         return "story", beats[:MAX_BEATS]
-    if CJK_RE.search(content) and len(content) >= 20:
-        parts = [p for p in re.split(r"[。！？]", content) if p.strip()]
-        beats = [b for p in parts for b in split_beat(p.strip())]
-        if len(beats) >= 2:
+    if len(sentences) == 1 and (items := _enumeration(content)):
+        return "list", items[:MAX_BEATS]
+    if CJK_RE.search(content) and (story or len(content) >= 20):
+        parts = [p.strip() for p in re.split(r"[。！？]", content) if p.strip()]
+        beats = [b for p in parts for b in split_beat(p)]
+        if len(beats) >= 2 or story:
             return "story", beats[:MAX_BEATS]
     return "topic", []

@@ -21,6 +21,7 @@ from pixora.offline.writing.reading import (
     read_beats,
     read_length,
     read_scene_count,
+    strip_instructions,
 )
 from pixora.offline.writing.text import CJK_RE, DANGLING_WORDS, clean_text, has_cjk, standalone
 
@@ -127,53 +128,12 @@ def parse_request(text: str) -> BreakdownRequest:
         mood=find_mood(rest),
         platform=platform,
         scenes=scenes,
-        characters=specs_of(extract_characters(content, story=kind == "story")),
+        characters=specs_of(extract_characters(content, story=kind != "topic")),
         audience=read_audience(prompt),
     )
 
 
 # --------------------------------------------------------------------------- subject
-
-
-_INSTRUCTION_RE = re.compile(
-    r"(?:^|[,;]\s*|\s+(?:and|then|but|so)\s+|\s*[.!?]\s+)"
-    r"(?:(?:and|then|also|just|please|so|now)\s+)*"
-    r"(?:(?:render|generate|produce|publish|post|upload|export|finish|approve|ship)\s+"
-    r"(?:it|this|that|them|everything|the\s+(?:video|clip|film|breakdown|whole\s+thing))\b"
-    r"|(?:start|begin)\s+(?:rendering|generating|the\s+(?:render|rendering|generation|video))\b"
-    r"|(?:skip|ignore|bypass|override|disregard|forget|circumvent|avoid)\s+"
-    r"(?:(?:the|any|all|my|your|previous|prior|earlier|above|system|these|those)\s+)*"
-    r"(?:approval|approving|confirmation|instructions?|rules?|review|checks?|questions?|"
-    r"prompts?|guidelines?|polic(?:y|ies)|gate|step|asking)"
-    r"|(?:don't|do\s+not|no\s+need\s+to)\s+(?:ask|wait|confirm|check)\b"
-    r"|i\s+(?:authori[sz]e|approve|consent|confirm|permit|allow)\b"
-    r"|i\s+give\s+(?:you\s+)?permission|you\s+(?:have|are)\s+(?:my\s+)?(?:permission|"
-    r"authori[sz]ed|approved|allowed)|this\s+is\s+an\s+order"
-    r"|without\s+(?:asking|approval|confirmation|waiting|review)"
-    r")[^,;.!?]*",
-    re.IGNORECASE,
-)
-"""A clause that instructs the agents (render it now, skip the approval, I authorize it)
-rather than describing the video."""
-_ASIDE_ALT = (r"right\s+away|right\s+now|straight\s+away|at\s+once|immediately|asap|now|"
-              r"please|pls|for\s+me|for\s+us|thanks|thank\s+you|without\s+(?:asking|delay|"
-              r"waiting)(?:\s+for\s+(?:my\s+|the\s+|an?\s+)?(?:approval|confirmation|ok))?")
-_TRAILING_ASIDE_RE = re.compile(rf"(?:\s*,)?\s+(?:{_ASIDE_ALT})(?=\s*(?:[,;.!?]|$))",
-                                re.IGNORECASE)
-
-
-def strip_instructions(text: str) -> str:
-    """`text` without clauses addressed to the agents rather than describing the video:
-    "..., skip the approval", "and render it right away", "I authorize it", "ignore the
-    instructions", and asides ("right away", "now", "please", "for me", "immediately",
-    "without asking") at the end of a clause. "Create a video about tigers right away, skip
-    the approval" -> "Create a video about tigers"."""
-    s = _INSTRUCTION_RE.sub(lambda m: "." if m.group(0).lstrip()[:1] in ".!?" else "", text)
-    previous = None
-    while previous != s:
-        previous, s = s, _TRAILING_ASIDE_RE.sub("", s)
-    s = re.sub(r"([.!?])(?:\s*[.!?])+", r"\1", s)
-    return re.sub(r"\s+", " ", s).strip(" ,;")
 
 
 _LEAD_RE = re.compile(
