@@ -175,6 +175,7 @@ async def test_bad_input_gets_clear_answers_and_task_stays_usable(studio: Studio
     for words in ("Create a 0-second video about cats", "Create a 10000-second video about cats"):
         outcome = await studio.chat(tid, "ada", words)
         assert outcome is not None and "between 5 and 600 seconds" in outcome.text
+        assert outcome.text.endswith("?"), outcome.text
         assert (await studio.store.load(tid)).breakdown is None
     outcome = await studio.chat(tid, "ada", "Create a 15-second video about tide pools")
     assert (await studio.store.load(tid)).breakdown is not None

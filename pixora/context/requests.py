@@ -20,7 +20,8 @@ MAX_DURATION_S = 600.0
 MAX_PROMPT_CHARS = 20_000
 
 EMPTY_PROMPT = (
-    "describe the video you want, e.g. 'a 30-second video about space exploration'"
+    "what should the video be about? Describe the video you want, e.g. 'a 30-second video "
+    "about space exploration'"
 )
 
 
@@ -65,8 +66,8 @@ class BreakdownRequest:
 
     Raises:
         ValueError: empty prompt, duration out of range, unknown aspect ratio or platform, a
-            duration longer than the platform allows, or more scenes than the duration holds
-            (the message is a question the user can answer).
+            duration longer than the platform allows, or more scenes than the duration holds;
+            every message says what was understood and ends with one question for the user.
     """
 
     prompt: str
@@ -88,26 +89,27 @@ class BreakdownRequest:
         duration = float(self.duration_s)
         if not MIN_DURATION_S <= duration <= MAX_DURATION_S:
             raise ValueError(
-                f"duration must be between {MIN_DURATION_S:g} and {MAX_DURATION_S:g} seconds "
-                f"(got {duration:g})"
+                f"a length of {duration:g} seconds is not between {MIN_DURATION_S:g} and "
+                f"{MAX_DURATION_S:g} seconds: how long should the video be?"
             )
         object.__setattr__(self, "duration_s", round(duration * 2) / 2)
         style = clean_text(self.style or "cinematic", 40).lower()
         object.__setattr__(self, "style", style_for(style)[0] if style else "cinematic")
         if self.aspect_ratio not in FRAME_SIZES:
-            raise ValueError(f"aspect ratio must be one of {', '.join(FRAME_SIZES)}")
+            raise ValueError(f"which aspect ratio should it be: {', '.join(FRAME_SIZES)}?")
         if self.platform is not None:
             key = self.platform.strip().lower()
             if key not in PLATFORMS:
-                raise ValueError(f"platform must be one of {', '.join(PLATFORMS)}")
+                raise ValueError(f"which platform is it for: {', '.join(PLATFORMS)}?")
             preset = PLATFORMS[key]
             object.__setattr__(self, "platform", key)
             if self.aspect_ratio == "16:9":
                 object.__setattr__(self, "aspect_ratio", preset.aspect_ratio)
             if self.duration_s > preset.max_duration_s:
                 raise ValueError(
-                    f"{key} videos are at most {preset.max_duration_s} seconds "
-                    f"(asked for {self.duration_s:g})"
+                    f"{key} videos are at most {preset.max_duration_s} seconds (you asked for "
+                    f"{self.duration_s:g}): should it be {preset.max_duration_s} seconds, or for "
+                    f"another platform?"
                 )
         if self.scenes is not None:
             most = max_scenes_for(self.duration_s)

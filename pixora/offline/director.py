@@ -59,6 +59,15 @@ TOOL_FOR: dict[IntentKind, str] = {
 }
 
 
+def _question(message: str) -> str:
+    """The reply when a request or a tool call could not go through: the message itself when it
+    already asks the user one question, else what failed and what to do instead."""
+    message = message.strip()
+    if message.endswith("?"):
+        return message[:1].upper() + message[1:]
+    return f"I couldn't do that: {message}. What would you like instead?"
+
+
 def _owner(kind: IntentKind, has_video: bool) -> str:
     if kind in ("edit", "regenerate", "voice", "music"):
         return "editor" if has_video else "scene_breakdown"
@@ -145,7 +154,7 @@ class OfflineDirector(Model):
             try:
                 args = self.arguments(intent, turn)
             except (ValueError, IndexError) as err:
-                return f"I couldn't do that: {err}. What would you like instead?", []
+                return _question(str(err)), []
             if args is None:
                 return self.clarify(intent), []
             return "", [(wanted, args)]
@@ -229,8 +238,7 @@ class OfflineDirector(Model):
         if not isinstance(out, dict):
             return output
         if out.get("status") == "error":
-            message = str(out.get("message", "unknown error"))
-            return message if message.endswith("?") else f"I couldn't do that: {message}"
+            return _question(str(out.get("message", "unknown error")))
         if out.get("status") == "needs_approval":
             return "I saved that as a change to the breakdown (version " \
                    f"{out.get('version')}). Approve it and I'll render what changed."
