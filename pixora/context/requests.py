@@ -20,8 +20,8 @@ MAX_DURATION_S = 600.0
 MAX_PROMPT_CHARS = 20_000
 
 EMPTY_PROMPT = (
-    "what should the video be about? Describe the video you want, e.g. 'a 30-second video "
-    "about space exploration'"
+    "describe the video you want, e.g. 'a 30-second video about space exploration': what "
+    "should it be about?"
 )
 
 
