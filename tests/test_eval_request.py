@@ -260,7 +260,7 @@ def test_word_forms():
 
 def _character(name: str, kind: str) -> Character:
     role, description = KINDS[kind]
-    return Character(id=name.lower().replace(" ", "-"), name=name, role=role,
+    return Character(id=name.lower().replace(" ", "-"), name=name, kind=kind, role=role,
                      description=description)
 
 

@@ -82,7 +82,7 @@ class BreakdownRequest:
     audience: str | None = None
 
     def __post_init__(self) -> None:
-        prompt = clean_text(self.prompt or "", MAX_PROMPT_CHARS)
+        prompt = clean_text(self.prompt or "", MAX_PROMPT_CHARS, keep_lines=True)
         if not prompt:
             raise ValueError(EMPTY_PROMPT)
         object.__setattr__(self, "prompt", prompt)

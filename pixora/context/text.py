@@ -6,17 +6,23 @@ import re
 import unicodedata
 
 
-def clean_text(text: str, limit: int) -> str:
+def clean_text(text: str, limit: int, *, keep_lines: bool = False) -> str:
     """`text` with control and format characters removed, whitespace collapsed, and cut to at
-    most `limit` characters at a word boundary."""
+    most `limit` characters at a word boundary. `keep_lines`: line breaks stay (one each, no
+    blank lines), so lists written one item a line keep their shape."""
     out = []
     for ch in text:
         cat = unicodedata.category(ch)
-        if cat == "Cc":
+        if ch == "\n" and keep_lines:
+            out.append(ch)
+        elif cat == "Cc":
             out.append(" ")
         elif cat != "Cf":
             out.append(ch)
-    s = re.sub(r"\s+", " ", "".join(out)).strip()
+    s = "".join(out)
+    s = re.sub(r"[^\S\n]*\n\s*", "\n", re.sub(r"[^\S\n]+", " ", s)) if keep_lines else \
+        re.sub(r"\s+", " ", s)
+    s = s.strip()
     if len(s) > limit:
         cut = s[:limit]
         space = cut.rfind(" ")

@@ -30,14 +30,16 @@ def scene_count(duration_s: float) -> int:
     return max(1, min(n, MAX_SCENES, int(duration_s // MIN_SCENE_S)))
 
 
-def preferred_scenes(duration_s: float, beats: list[str]) -> int:
+def preferred_scenes(duration_s: float, beats: list[str], *, listed: bool = False) -> int:
     """Scenes for story or list `beats` in `duration_s` seconds when the request names no
-    count: one a beat; developed up to one scene per 8 s while each keeps about three words of
-    narration; merged down to one per 3 s. `scene_count` when there are no beats."""
+    count: one a beat (a `listed` shot list or itinerary: exactly one an item); a story's beats
+    are developed up to one scene per 8 s while each keeps about three words of narration;
+    merged down to one per 3 s. `scene_count` when there are no beats."""
     if not beats:
         return scene_count(duration_s)
     most = max(1, min(MAX_SCENES, int(duration_s // 3)))
-    developed = min(math.ceil(duration_s / 8), sum(word_count(b) for b in beats) // 3)
+    developed = 0 if listed else min(math.ceil(duration_s / 8),
+                                     sum(word_count(b) for b in beats) // 3)
     return max(1, min(max(len(beats), developed), most))
 
 

@@ -255,11 +255,11 @@ def _who(people: list[Character]) -> str:
 
 
 def _from_beats(req: BreakdownRequest, beats: list[str], characters: list[Character],
-                rng: random.Random) -> Breakdown:
+                rng: random.Random, *, listed: bool) -> Breakdown:
     """One beat (or a piece of one) a scene, in order, narrated in the person's own words."""
     english = is_english(req.prompt)
     mood = _infer_mood(req, topic_for(" ".join(beats)[:2000]))
-    n = req.scenes or preferred_scenes(req.duration_s, beats)
+    n = req.scenes or preferred_scenes(req.duration_s, beats, listed=listed)
     plan = _plan(req, mood, n, rng)
     pieces = allot(beats, n)
     durations = split_duration(req.duration_s, [word_count(p) + 3.0 for _, p in pieces])
@@ -319,7 +319,7 @@ def write_breakdown(req: BreakdownRequest) -> Breakdown:
     if not characters and kind != "topic" and first_person(content):
         characters = [narrator()]
     if beats and (kind == "list" or len(beats) > 1 or _has_plot(beats[0], characters)):
-        return _from_beats(req, beats, characters, rng)
+        return _from_beats(req, beats, characters, rng, listed=kind == "list")
     return _from_templates(req, characters, rng)
 
 

@@ -178,11 +178,12 @@ _PLACE_WORDS = {"in", "at", "to", "from", "near", "across", "through", "of", "in
                 "aus", "bei", "zu", "im", "am", "the", "an", "visit", "visiting", "day",
                 "shot", "scene", "step", "on", "by", "mr", "mrs", "ms", "dr"}
 _VERB_AFTER_RE = re.compile(
-    r"^\s+(?:\w+(?:ed|s)|is|was|has|had|can|could|will|would|does|did|doesn't|didn't|sat|ran|"
+    r"^(?:\s+(?:and|&|y|et|und)\s+[A-ZÀ-Ý]|['’]s\s)|^\s+(?:\w+(?:ed|s)|is|was|has|had|can|could|will|would|does|did|doesn't|didn't|sat|ran|"
     r"went|got|found|took|made|saw|came|left|stood|sang|ate|fell|flew|swam|wrote|met|knew|"
     r"felt|heard|lost|won|built|bought|brought|taught|caught|kept|slept|held|told|said|"
     r"began|became|broke|drove|gave|grew|hid|rode|spoke|stole|threw|woke|wore)\b")
-"""A verb after a sentence's first word marks that word as its subject ("Nora sat")."""
+"""A verb, a possessive or another name after a sentence's first word marks it as a name
+("Nora sat", "Mia and Theo", "Dan's speech")."""
 _SENTENCE_END_RE = re.compile(r"(?:^|[.!?:;\n]\s*|[\"“(¿¡]\s*)$")
 
 
@@ -260,6 +261,22 @@ _FROLE_RE = re.compile(rf"(?i:\b{_FDET}\s+){_ADJ}(?i:\b({_FROLE_ALT}))\b")
 _JROLE_RE = re.compile(rf"({_JROLE_ALT})")
 
 
+_ACTS_AFTER_RE = re.compile(r"^(?:\s*(?:,|and\b|&|who\b|that\b|with\b)|\s+\w+(?:s|ed)\b|"
+                            r"\s+(?:is|was|are|were|has|had|can|will|become|have|meet|play|"
+                            r"live|love|go|run|find|get|see|want|like|share|walk|fly|swim|eat|"
+                            r"sleep|sit|wait|try|learn|decide|start|build|explore|dance|sing|"
+                            r"race|chase|help|hide|climb|jump|dream|wake)\b)")
+
+
+def _acts(text: str, m: re.Match[str]) -> bool:
+    """Whether an animal a request mentions without a name acts in it ("a cat and a dog are
+    friends", "the fox runs") rather than being a thing in it ("buys a fish")."""
+    if _ACTS_AFTER_RE.match(text[m.end():]) or _VERB_AFTER_RE.match(text[m.end():]):
+        return True
+    sentence = re.split(r"[.!?]\s", text[: m.start()])[-1]
+    return len(sentence.split()) <= 2  # "lonely snowman."
+
+
 _COUNTED = {"two": 2, "three": 3}
 _ORDINALS = ("first", "second", "third")
 
@@ -274,6 +291,8 @@ def _unnamed(text: str) -> list[_Found]:
             role = _FOREIGN_ROLES.get(word) or _singular_role(word)
             possessive = text[m.end(): m.end() + 2] in ("'s", "’s")
             if role is None or (possessive and _OWNER_RE.search(text[: m.start(2)])):
+                continue
+            if role in _CAST.animals and not _acts(text, m):
                 continue
             adjectives = _adjectives(m.group(1))
             if pattern is _ROLE_RE:

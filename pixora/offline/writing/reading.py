@@ -49,20 +49,21 @@ _SCENE_NOUN = (r"(?:scenes?|shots?|parts?|segments?|clips?|chapters?|escenas?|pa
 _EXACT_LEAD = (r"(?:exactly|just|only|precisely|use|using|with|in|into|over|across|"
                r"exactamente|solo|sólo|con|en|exactement|seulement|avec|genau|nur|mit|in)")
 _MAX_LEAD = (r"(?:no\s+more\s+than|not\s+more\s+than|at\s+most|up\s+to|maximum(?:\s+of)?|"
-             r"max(?:imum)?\.?|a\s+maximum\s+of|fewer\s+than|less\s+than|under|"
+             r"max(?:imum)?\.?|a\s+maximum\s+of|(?<!no\s)(?<!not\s)(?:fewer|less)\s+than|under|"
              r"no\s+más\s+de|como\s+máximo|máximo|hasta|"
              r"pas\s+plus\s+de|au\s+plus|au\s+maximum|maximum|jusqu'à|"
              r"höchstens|maximal|nicht\s+mehr\s+als|bis\s+zu)")
 _MIN_LEAD = (r"(?:at\s+least|no\s+fewer\s+than|no\s+less\s+than|minimum(?:\s+of)?|min\.?|"
-             r"more\s+than|al\s+menos|como\s+mínimo|mínimo|au\s+moins|minimum|mindestens|"
+             r"(?<!no\s)(?<!not\s)more\s+than|al\s+menos|como\s+mínimo|mínimo|au\s+moins|"
+             r"minimum|mindestens|"
              r"wenigstens)")
 _MAX_TAIL = r"(?:\s*(?:max(?:imum)?|at\s+most|tops|or\s+fewer|or\s+less|máximo|maximum|maximal))"
 _MIN_TAIL = r"(?:\s*(?:min(?:imum)?|at\s+least|or\s+more|mínimo|minimum|mindestens))"
 
 _COUNT_RES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in (
-        ("max", rf"\b{_MAX_LEAD}\s+{_N}(?:\s*-?\s*{_SCENE_NOUN})"),
         ("min", rf"\b{_MIN_LEAD}\s+{_N}(?:\s*-?\s*{_SCENE_NOUN})"),
+        ("max", rf"\b{_MAX_LEAD}\s+{_N}(?:\s*-?\s*{_SCENE_NOUN})"),
         ("max", rf"\b{_N}\s*-?\s*{_SCENE_NOUN}{_MAX_TAIL}\b"),
         ("min", rf"\b{_N}\s*-?\s*{_SCENE_NOUN}{_MIN_TAIL}\b"),
         ("min", rf"\b{_N}\s*-?\s*{_SCENE_NOUN}\s+(?:or\s+more|o\s+más|ou\s+plus|oder\s+mehr)\b"),
@@ -286,6 +287,10 @@ def _is_length(text: str, m: re.Match[str]) -> bool:
         return True
     if re.search(rf"{_MEDIA}\W+(?:[\w']+\W+)?$", before, re.IGNORECASE):
         return True
+    if not re.search(r"\w", after) and not re.search(
+            r"\b(?:for|after|in|within|during|every|each|per|takes?|took|lasts?|lasted)\W*$",
+            before, re.IGNORECASE):
+        return True  # the request ends on it: "... every sunday. 45 seconds"
     prev = re.findall(r"[\w']+", before.lower())[-2:]
     return bool(prev) and prev[-1] in ("a", "an", "de", "von") and bool(
         _LENGTH_CONTEXT_AFTER.search(after[:30]) or re.match(rf"^\W*{_MEDIA}", after[:20],
@@ -437,7 +442,9 @@ def content_of(text: str) -> str:
     s = re.sub(r"([.!?。！？])(?:\s*[.!?。！？])+", r"\1", s)
     s = _BARE_MEDIA_RE.sub(" ", s)
     s = re.sub(r"[^\S\n]+", " ", s)
-    s = re.sub(r"\s*\n\s*", "\n", s).strip(" ,;:-\n")
+    s = re.sub(r"\s*\n\s*", "\n", s).strip(" ,;:\n")
+    if not re.search(r"\n[-•*·▪]\s", s):
+        s = s.lstrip("-–— ")
     return _unrepeated(s)
 
 

@@ -104,7 +104,7 @@ def parse_request(text: str) -> BreakdownRequest:
     from pixora.offline.writing.beats import preferred_scenes
     from pixora.offline.writing.characters import extract_characters, specs_of
 
-    prompt = clean_text(text or "", MAX_PROMPT_CHARS)
+    prompt = clean_text(text or "", MAX_PROMPT_CHARS, keep_lines=True)
     if not prompt:
         raise ValueError(EMPTY_PROMPT)
     subject = subject_of(prompt)
@@ -118,8 +118,8 @@ def parse_request(text: str) -> BreakdownRequest:
     content = content_of(prompt)
     kind, beats = read_beats(content, story=bool(extract_characters(content, story=True)))
     count = read_scene_count(prompt)
-    scenes = count.resolve(preferred_scenes(duration, beats), max_scenes_for(duration)) \
-        if count.given else None
+    preferred = preferred_scenes(duration, beats, listed=kind == "list")
+    scenes = count.resolve(preferred, max_scenes_for(duration)) if count.given else None
     return BreakdownRequest(
         prompt=prompt,
         duration_s=duration,
