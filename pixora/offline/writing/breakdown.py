@@ -254,6 +254,17 @@ def _who(people: list[Character]) -> str:
     return " and ".join(f"{c.name} ({c.description})" for c in people)
 
 
+def _cast_title(characters: list[Character], english: bool) -> str:
+    """A breakdown title from its first two characters ("Mia and Pepper"); two unnamed ones of
+    one role read as a pair ("The Sisters")."""
+    names = [c.name for c in characters[:2]]
+    pair = [re.fullmatch(r"the (?:first|second) (\w+)", n) for n in names]
+    if len(names) == 2 and pair[0] and pair[1] and pair[0].group(1) == pair[1].group(1):
+        names = [f"the {pair[0].group(1)}s"]
+    title = " and ".join(names)
+    return title_case(title) if english else title
+
+
 def _from_beats(req: BreakdownRequest, beats: list[str], characters: list[Character],
                 rng: random.Random, *, listed: bool) -> Breakdown:
     """One beat (or a piece of one) a scene, in order, narrated in the person's own words."""
@@ -286,8 +297,7 @@ def _from_beats(req: BreakdownRequest, beats: list[str], characters: list[Charac
             duration=duration, mood=mood, camera=plan.camera(i), lighting=plan.lighting(i),
             transition=plan.transitions[i], characters=[c.id for c in people],
         ))
-    names = " and ".join(c.name for c in characters[:2])
-    title = (title_case(names) if english else names) if names else beat_title(beats[0], english)
+    title = _cast_title(characters, english) or beat_title(beats[0], english)
     return _breakdown(req, title, plan, scenes, characters)
 
 

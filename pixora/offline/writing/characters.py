@@ -256,7 +256,8 @@ def _named(text: str) -> list[_Found]:
 
 _ROLE_RE = re.compile(
     rf"(?i:\b{_DET}\s+){_ADJ}(?i:\b({_ROLE_ALT}))\b(?!\s+(?:named|called))")
-_OWNER_RE = re.compile(r"\b(?:his|her|their|my|our|your|its)\s+$", re.IGNORECASE)
+_OWNERS = {"his", "her", "their", "my", "our", "your", "its"}
+"""A role owned in the possessive ("their late father's bakery") is not in the story."""
 _FROLE_RE = re.compile(rf"(?i:\b{_FDET}\s+){_ADJ}(?i:\b({_FROLE_ALT}))\b")
 _JROLE_RE = re.compile(rf"({_JROLE_ALT})")
 
@@ -290,7 +291,8 @@ def _unnamed(text: str) -> list[_Found]:
             word = m.group(2).lower()
             role = _FOREIGN_ROLES.get(word) or _singular_role(word)
             possessive = text[m.end(): m.end() + 2] in ("'s", "’s")
-            if role is None or (possessive and _OWNER_RE.search(text[: m.start(2)])):
+            owned = m.group(0).split()[0].lower() in _OWNERS
+            if role is None or (possessive and owned):
                 continue
             if role in _CAST.animals and not _acts(text, m):
                 continue
