@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pixora.config import Settings
+from pixora.context.vocabulary import camera_phrase
 from pixora.media.cost import estimate_cost_usd, kling_clip_s
 from pixora.media.fal.client import NAME, FalQueue
 from pixora.media.ffmpeg import probe
@@ -13,14 +14,6 @@ from pixora.net.http import download
 
 APP = "fal-ai/kling-video/v1.6/standard/image-to-video"
 REPHRASE = "rephrase the visual prompt"
-CAMERA_WORDS = {
-    "zoom_in": "slow camera push in",
-    "zoom_out": "slow camera pull back",
-    "pan_left": "slow camera pan to the left",
-    "pan_right": "slow camera pan to the right",
-    "gentle_pan": "gentle drifting camera movement",
-    "static": "locked-off static camera, subtle natural motion",
-}
 NEGATIVE = "blur, distortion, warped faces, low quality, text, watermark"
 
 
@@ -50,7 +43,7 @@ class KlingImageToVideo:
 
     async def animate(self, req: MotionRequest, out: Path) -> MediaFile:
         image_url = await self._queue.upload(req.image, REPHRASE)
-        prompt = ", ".join(p for p in (req.prompt.strip(), CAMERA_WORDS[req.motion]) if p)
+        prompt = ", ".join(p for p in (req.prompt.strip(), camera_phrase(req.motion)) if p)
         result = await self._queue.run(APP, {
             "prompt": prompt,
             "image_url": image_url,
