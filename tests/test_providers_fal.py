@@ -62,7 +62,7 @@ async def test_kling_uploads_the_still_and_downloads_the_clip(server, tmp_path, 
     args = server.hits(SUBMIT_KLING)[0].json()
     assert args["image_url"].startswith(server.base_url + "/files/")
     assert str(still) not in args["image_url"]
-    assert args["duration"] == "5" and "push in" in args["prompt"]
+    assert args["duration"] == "5" and "zoom in" in args["prompt"]
     with_logs = [p for p in server.hits("GET /fal-ai/kling-video/requests/")
                  if p.path.endswith("/status") and p.query.get("logs") == ["true"]]
     assert len(with_logs) == 3, "polled with logs: queued, in progress, completed"
