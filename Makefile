@@ -3,6 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: demo render-example test bench install clean
 
@@ -13,6 +14,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# moviepy is only for the benchmark: the `bench` extra.
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/pixora create "Create a 30-second video about space exploration" --yes -o out/space_exploration.mp4
@@ -25,7 +31,7 @@ test: $(STAMP)
 	$(BIN)/ruff check pixora tests bench
 	$(BIN)/pytest -q
 
-bench: $(STAMP)
+bench: $(BENCH_STAMP)
 	$(BIN)/python bench/compose.py
 
 clean:
