@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo render-example test bench install clean
+.PHONY: demo render-example test test-fast wheel-smoke bench install clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -26,10 +26,20 @@ demo: $(STAMP)
 render-example: $(STAMP)
 	$(BIN)/pixora render examples/space_exploration.json -o out/space_exploration_example.mp4
 
+# Everything: lint, every test, then the wheel installed in a fresh venv makes a video.
 test: $(STAMP)
 	sh scripts/ensure-chromium.sh
 	$(BIN)/ruff check pixora tests bench
 	$(BIN)/pytest -q
+	PY=$(abspath $(BIN)/python) bash scripts/wheel-smoke.sh
+
+# The quick lane while working: no full renders, no browser (under a minute on 2 cores).
+test-fast: $(STAMP)
+	$(BIN)/ruff check pixora tests bench
+	$(BIN)/pytest -q -m "not slow and not browser"
+
+wheel-smoke: $(STAMP)
+	PY=$(abspath $(BIN)/python) bash scripts/wheel-smoke.sh
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/compose.py
