@@ -87,6 +87,7 @@ def test_keyframe_args_force_exact_frames() -> None:
         "-force_key_frames", "expr:eq(n,15)+eq(n,45)", "-forced-idr", "1")
 
 
+@pytest.mark.slow
 async def test_ken_burns_bodies_are_copied_frame_exact(
     tmp_path: Path, stills: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

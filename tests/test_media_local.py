@@ -338,6 +338,7 @@ async def test_narration_silence_is_trimmed_to_a_short_pad(tmp_path: Path) -> No
     assert 20 * np.log10(np.sqrt((head**2).mean())) > -35  # speech starts within 200 ms
 
 
+@pytest.mark.slow
 async def test_speed_and_tone_change_the_voice(tmp_path: Path) -> None:
     speech = PiperSpeech()
     made = {}

@@ -6,6 +6,7 @@ import ast
 import re
 import sys
 import tomllib
+from functools import cache
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
@@ -28,6 +29,7 @@ def _declared(requirements: list[str]) -> set[str]:
     return {_normalize(re.match(r"[A-Za-z0-9._-]+", r.strip()).group()) for r in requirements}
 
 
+@cache
 def _imports() -> dict[str, list[str]]:
     """Top-level module -> `file:line` of every absolute import of it in `pixora/`, at any depth."""
     found: dict[str, list[str]] = {}
@@ -45,6 +47,11 @@ def _imports() -> dict[str, list[str]]:
     return found
 
 
+@cache
+def _distributions() -> dict[str, list[str]]:
+    return packages_distributions()
+
+
 def _third_party() -> dict[str, list[str]]:
     return {module: where for module, where in _imports().items()
             if module not in sys.stdlib_module_names and module != "pixora"}
@@ -52,7 +59,7 @@ def _third_party() -> dict[str, list[str]]:
 
 def test_every_third_party_import_is_declared() -> None:
     declared = _declared(PYPROJECT["project"]["dependencies"])
-    distributions = packages_distributions()
+    distributions = _distributions()
     missing = []
     for module, where in sorted(_third_party().items()):
         dists = {_normalize(d) for d in distributions.get(module, [])}
@@ -65,7 +72,7 @@ def test_every_third_party_import_is_declared() -> None:
 
 
 def test_every_declared_dependency_is_used() -> None:
-    distributions = packages_distributions()
+    distributions = _distributions()
     imported = {_normalize(d) for module in _third_party() for d in distributions.get(module, [])}
     unused = _declared(PYPROJECT["project"]["dependencies"]) - imported - set(RUNTIME_ONLY)
     assert not unused, f"declared but never imported by pixora/ (move to an extra?): {unused}"
