@@ -146,6 +146,7 @@ async def test_ken_burns_bodies_are_copied_frame_exact(
             _frames(result.pieces[ours]), _frames(rendered.pieces[theirs]), strict=True))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", ["no keyframes", "crf", "size", "longer"])
 async def test_other_clips_fall_back_to_rendering_the_body(
     tmp_path: Path, stills: list[Path], variant: str

@@ -406,6 +406,7 @@ def beat_period(x: np.ndarray) -> float:
     return (25 + int(np.argmax(ac[25:100]))) / 100
 
 
+@pytest.mark.slow
 async def test_moods_set_tempo_and_sound(tmp_path: Path) -> None:
     energetic = MusicRequest(12.0, "high_energy")
     intimate = MusicRequest(12.0, "intimate_story")
