@@ -308,6 +308,7 @@ def samples(path: Path) -> tuple[np.ndarray, int]:
         return data.reshape(-1, w.getnchannels()), w.getframerate()
 
 
+@pytest.mark.slow
 async def test_narration_is_speech_at_a_natural_pace(tmp_path: Path) -> None:
     out = tmp_path / "n.wav"
     result = await PiperSpeech().synthesize(SpeechRequest(TEXT), out)
