@@ -3,7 +3,7 @@
 # directory (no source tree, no .env), offline. Proves the wheel declares its dependencies and
 # ships its data (roster, prompts, web page).
 #
-#   PY=python3.11 sh scripts/wheel-smoke.sh    # PY: the interpreter to build and install with
+#   PY=python3.11 bash scripts/wheel-smoke.sh    # PY: the interpreter to build and install with
 #
 # Dependencies come from pip's usual indexes and cache (~/.cache/pip), so repeated runs are
 # quicker. KEEP=1 keeps the temp directory.
