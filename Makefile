@@ -3,8 +3,9 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo render-example test bench install clean
+.PHONY: demo render-example test test-fast wheel-smoke bench install clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -14,18 +15,33 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# moviepy is only for the benchmark: the `bench` extra.
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
 demo: $(STAMP)
 	$(BIN)/pixora create "Create a 30-second video about space exploration" --yes -o out/space_exploration.mp4
 
 render-example: $(STAMP)
 	$(BIN)/pixora render examples/space_exploration.json -o out/space_exploration_example.mp4
 
+# Everything: lint, every test, then the wheel installed in a fresh venv makes a video.
 test: $(STAMP)
 	sh scripts/ensure-chromium.sh
 	$(BIN)/ruff check pixora tests bench
 	$(BIN)/pytest -q
+	PY=$(abspath $(BIN)/python) bash scripts/wheel-smoke.sh
 
-bench: $(STAMP)
+# The quick lane while working: no full renders, no browser (under a minute on 2 cores).
+test-fast: $(STAMP)
+	$(BIN)/ruff check pixora tests bench
+	$(BIN)/pytest -q -m "not slow and not browser"
+
+wheel-smoke: $(STAMP)
+	PY=$(abspath $(BIN)/python) bash scripts/wheel-smoke.sh
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python bench/compose.py
 
 clean:

@@ -117,6 +117,7 @@ async def test_turns_of_a_task_are_traced_as_one_group(studio: Studio, settings:
     assert {g: len(ids) for g, ids in groups.items()} == {tid: 2, other: 1}
 
 
+@pytest.mark.slow
 async def test_offline_conversation_creates_then_edits_one_scene(studio: Studio):
     tid = (await studio.create_task("ada")).task_id
     await studio.chat(tid, "ada", "Create a 30-second video about space exploration")
@@ -186,6 +187,7 @@ async def test_bad_input_gets_clear_answers_and_task_stays_usable(studio: Studio
     assert outcome is not None and "I can" in outcome.text
 
 
+@pytest.mark.slow
 async def test_cancel_while_generating_then_resume_reuses_work(studio: Studio):
     tid = (await studio.create_task("ada")).task_id
     await studio.chat(tid, "ada", "Create a 15-second video about volcanoes")
@@ -213,6 +215,7 @@ async def test_cancel_while_generating_then_resume_reuses_work(studio: Studio):
         assert os.stat(studio.storage.local_path(task.assets[name].key)).st_mtime_ns == mtime
 
 
+@pytest.mark.slow
 async def test_shutdown_mid_generation_leaves_a_resumable_task(settings: Settings):
     first = await Studio.open(settings)
     tid = (await first.create_task("ada")).task_id

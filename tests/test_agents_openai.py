@@ -9,8 +9,8 @@ import pytest
 from drafts import coral_reef_draft
 from wire import FunctionCall, OpenAIChatWireServer, OpenAIWireServer
 
-from pixora.agents.summary import TASK_HEADING
 from pixora.config import Settings, load_settings
+from pixora.context.task_view import TASK_HEADING
 from pixora.studio import Studio
 
 DRAFT = coral_reef_draft(6, 4)

@@ -99,6 +99,7 @@ def _stat(path: Path) -> tuple[int, int]:
     return st.st_ino, st.st_mtime_ns
 
 
+@pytest.mark.slow
 async def test_compose_streams_timing_frames_loudness_and_mix(
     tmp_path: Path, media: dict[str, Path]
 ) -> None:
@@ -174,6 +175,7 @@ async def test_every_transition_and_clip_fit(tmp_path: Path, media: dict[str, Pa
     assert probe(out).audio_codec == "aac"
 
 
+@pytest.mark.slow
 async def test_edits_reuse_unchanged_pieces(tmp_path: Path, media: dict[str, Path]) -> None:
     composer = Composer(tmp_path / "cache")
     scenes = [

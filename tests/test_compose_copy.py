@@ -87,6 +87,7 @@ def test_keyframe_args_force_exact_frames() -> None:
         "-force_key_frames", "expr:eq(n,15)+eq(n,45)", "-forced-idr", "1")
 
 
+@pytest.mark.slow
 async def test_ken_burns_bodies_are_copied_frame_exact(
     tmp_path: Path, stills: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -142,6 +143,7 @@ async def test_ken_burns_bodies_are_copied_frame_exact(
             _frames(result.pieces[ours]), _frames(rendered.pieces[theirs]), strict=True))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", ["no keyframes", "crf", "size", "longer"])
 async def test_other_clips_fall_back_to_rendering_the_body(
     tmp_path: Path, stills: list[Path], variant: str

@@ -42,6 +42,7 @@ def _eval(settings: Settings, *argv: str) -> tuple[int, str]:
     return code, out.getvalue()
 
 
+@pytest.mark.slow
 async def test_core_suite_offline_meets_its_thresholds(settings: Settings, tmp_path: Path):
     suite = load_suite(CORE)
     assert len(suite.cases) >= 30

@@ -311,6 +311,7 @@ def samples(path: Path) -> tuple[np.ndarray, int]:
         return data.reshape(-1, w.getnchannels()), w.getframerate()
 
 
+@pytest.mark.slow
 async def test_narration_is_speech_at_a_natural_pace(tmp_path: Path) -> None:
     out = tmp_path / "n.wav"
     result = await PiperSpeech().synthesize(SpeechRequest(TEXT), out)
@@ -341,6 +342,7 @@ async def test_narration_silence_is_trimmed_to_a_short_pad(tmp_path: Path) -> No
     assert 20 * np.log10(np.sqrt((head**2).mean())) > -35  # speech starts within 200 ms
 
 
+@pytest.mark.slow
 async def test_speed_and_tone_change_the_voice(tmp_path: Path) -> None:
     speech = PiperSpeech()
     made = {}
@@ -408,6 +410,7 @@ def beat_period(x: np.ndarray) -> float:
     return (25 + int(np.argmax(ac[25:100]))) / 100
 
 
+@pytest.mark.slow
 async def test_moods_set_tempo_and_sound(tmp_path: Path) -> None:
     energetic = MusicRequest(12.0, "high_energy")
     intimate = MusicRequest(12.0, "intimate_story")

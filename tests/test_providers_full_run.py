@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from providers_support import (
     FAL_KEY,
     OPENAI_KEY,
@@ -23,6 +24,7 @@ from pixora.media.ffmpeg import probe
 from pixora.studio import Studio
 
 
+@pytest.mark.slow
 async def test_every_capability_in_the_cloud(settings: Settings, tmp_path: Path):
     with (
         OpenAIMediaServer(OPENAI_KEY) as openai_media,

@@ -75,6 +75,7 @@ async def _task_state(settings: Settings, task_dir_name: str):
         await redis.aclose()
 
 
+@pytest.mark.slow
 def test_render_then_edit_one_scene(env: Settings, tmp_path: Path):
     src = _write(tmp_path / "tide.json", copy.deepcopy(BREAKDOWN))
     out = tmp_path / "tide.mp4"

@@ -29,6 +29,7 @@ async def _meter(path: Path) -> tuple[float, float]:
     return integrated, peak
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "voice",
     [

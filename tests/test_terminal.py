@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 
 import pexpect
+import pytest
 
 from pixora.config import Settings
 from pixora.media.ffmpeg import probe
 
 
+@pytest.mark.slow
 def test_pixora_chat_creates_a_video(settings: Settings, tmp_path: Path):
     env = {**os.environ, "PIXORA_DATA_DIR": str(settings.data_dir),
            "REDIS_URL": str(settings.redis_url), "PIXORA_MODEL": "offline",

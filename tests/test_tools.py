@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ast
 import json
-from pathlib import Path
 
 import pytest
 
@@ -146,19 +144,6 @@ def test_tool_schemas_are_strict():
     assert {"scenes", "characters", "audience"} <= set(props)
     edit = TOOLS["update_scene_tool"].params_json_schema["properties"]
     assert "crane_up" in edit["camera"]["anyOf"][0]["enum"]
-
-
-def test_only_providers_and_agent_models_import_offline():
-    allowed = {Path("pixora/providers.py"), Path("pixora/agents/models.py")}
-    root = Path(__file__).parent.parent
-    for path in (root / "pixora").rglob("*.py"):
-        rel = path.relative_to(root)
-        if rel.parts[:2] == ("pixora", "offline") or rel in allowed:
-            continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [
-                a.name for a in node.names] if isinstance(node, ast.Import) else []
-            assert not any(n.startswith("pixora.offline") for n in names), rel
 
 
 async def test_create_flags_are_fixed_fields(settings: Settings, monkeypatch: pytest.MonkeyPatch):

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from agents import Agent, Model, RunContextWrapper, Tool, handoff
 
-from pixora.agents.summary import task_instructions
+from pixora.context.task_view import task_instructions
 from pixora.tools.context import AgentContext
 
 PROMPTS_DIR = Path(__file__).parent / "prompts"

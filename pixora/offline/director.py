@@ -2,7 +2,7 @@
 model server.
 
 It is not a language model. It reads the conversation the SDK gives it (the task JSON at the
-end of the instructions, see `pixora.agents.summary`; the last user message; the tool calls
+end of the instructions, see `pixora.context.task_view`; the last user message; the tool calls
 and outputs since) and makes the handoffs and tool calls a capable model would, then answers in
 plain words. Like a model, it works out the new field values itself (an edit runs the offline
 reviser on the current breakdown) and passes them to the tools as structured arguments.
@@ -33,8 +33,8 @@ from openai.types.responses import (
 )
 from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
 
-from pixora.agents.summary import read_task_view
 from pixora.context.models import Breakdown
+from pixora.context.task_view import read_task_view
 from pixora.offline.intent import Intent, IntentKind, classify
 from pixora.offline.writing import parse_request, revise_scene
 
