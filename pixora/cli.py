@@ -186,7 +186,7 @@ async def chat(settings: Settings, args: argparse.Namespace) -> None:
                 await asyncio.sleep(0.1)
                 if printer.approval.is_set() and await _confirm("Approve and generate?"):
                     await studio.approve(task.task_id, args.user)
-                if studio.runs.is_running(task.task_id):
+                if await studio.runs.is_running(task.task_id):
                     await studio.runs.wait(task.task_id)
                     done = await studio.store.load(task.task_id)
                     if done.videos:

@@ -28,10 +28,10 @@ async def generate_video_tool(ctx: RunContextWrapper[AgentContext]) -> str:
     agent_ctx = ctx.context
     task = await agent_ctx.task()
     bd = require_approved(task)
-    if agent_ctx.runs.is_running(agent_ctx.task_id):
+    if await agent_ctx.runs.is_running(agent_ctx.task_id):
         return result("running", message="generation is already running",
                       progress=task.progress.percent)
-    agent_ctx.runs.start(agent_ctx.task_id)
+    await agent_ctx.runs.start(agent_ctx.task_id)
     return result(
         "started", breakdown_version=bd.version, scenes=len(bd.scenes),
         video_version=len(task.videos) + 1,
@@ -96,7 +96,7 @@ async def handle_error_tool(
         if task.stage != Stage.FAILED:
             raise ToolError(f"the task is {task.stage}, not failed; nothing to retry")
         require_approved(task)
-        agent_ctx.runs.start(agent_ctx.task_id)
+        await agent_ctx.runs.start(agent_ctx.task_id)
         return result("retrying", previous_error=task.error)
     await agent_ctx.svc.events.append(
         agent_ctx.task_id, events.error("agent_reported", error_message)
