@@ -197,7 +197,8 @@ async def test_cancel_while_generating_then_resume_reuses_work(studio: Studio):
     outcome = await studio.chat(tid, "ada", "cancel")
     assert outcome is not None and "Cancelled" in outcome.text
     task = await studio.store.load(tid)
-    assert task.stage == Stage.CANCELLED and task.videos == [] and not await studio.runs.is_running(tid)
+    assert task.stage == Stage.CANCELLED and task.videos == []
+    assert not await studio.runs.is_running(tid)
     made = {n: os.stat(studio.storage.local_path(a.key)).st_mtime_ns
             for n, a in task.assets.items()}
     assert made

@@ -40,7 +40,7 @@ from pixora.context import events, keys
 from pixora.context.models import Stage, TaskContext, VideoVersion
 from pixora.context.redis import redis_url
 from pixora.context.store import TaskNotFound
-from pixora.pipeline.assets import GenerationCancelled
+from pixora.pipeline.assets import WORKER, GenerationCancelled
 from pixora.pipeline.generate import GenerationRefused, GenerationRun
 from pixora.services import Services
 
@@ -92,6 +92,7 @@ async def generate_task(ctx: dict[str, Any], task_id: str) -> str:
     """The arq job: one generation run of `task_id`. Returns how it ended."""
     svc: Services = ctx["svc"]
     jid: str = ctx["job_id"]
+    WORKER.set(ctx["worker_id"])
     beat = asyncio.create_task(_keep_claim(ctx["redis"], jid, svc.settings.job_recovery_s))
     retry = False
     try:
