@@ -235,3 +235,21 @@ async def test_cancel_from_another_server_stops_the_job_within_2s(
         finally:
             await one.close()
             await two.close()
+
+
+async def test_status_never_reports_a_stale_eta(studio: Studio) -> None:
+    """A task left `generating` with no job (its process died before the queue existed):
+    status gives no ETA; the sweep re-enqueues it and tells its watchers."""
+    from pixora.context.models import Progress, TaskContext
+
+    task = await studio.store.create(TaskContext(
+        user_id="ada", stage=Stage.GENERATING,
+        progress=Progress(percent=42, stage="motion", message="Motion clip 2/4", eta_s=11),
+    ))
+    out = await studio.command(task.task_id, "ada", "check_generation_status", {})
+    assert out["progress"]["percent"] == 42 and out["progress"]["eta_s"] is None
+    assert "not running" in out["progress"]["message"]
+    # Without an approved breakdown the sweep cannot resume it: failed, resumable by approving.
+    assert await studio.runs.queue.sweep() == []  # type: ignore[attr-defined]
+    after = await studio.store.load(task.task_id)
+    assert after.stage == Stage.FAILED and "approve again" in (after.error or "")

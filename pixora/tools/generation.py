@@ -43,8 +43,18 @@ async def generate_video_tool(ctx: RunContextWrapper[AgentContext]) -> str:
 async def check_generation_status_tool(ctx: RunContextWrapper[AgentContext]) -> str:
     """The task's stage, progress (percent, ETA in seconds), videos made and cost so far."""
     task = await ctx.context.task()
+    progress = task.progress.model_dump(mode="json")
+    if task.stage == Stage.GENERATING and not await ctx.context.runs.is_running(
+            ctx.context.task_id):
+        # No job queued or running: the percent is where it stopped, and no ETA is live.
+        progress.update(eta_s=None, message="generation is not running; it was interrupted "
+                        "and is waiting to be resumed")
+    elif task.stage == Stage.GENERATING and getattr(ctx.context.runs, "queue", None) is not None:
+        live = await ctx.context.runs.queue.live_jobs(ctx.context.task_id)  # type: ignore[attr-defined]
+        if "running" not in live.values():
+            progress.update(eta_s=None, message="queued: waiting for a free worker")
     return result(
-        stage=task.stage, progress=task.progress.model_dump(mode="json"),
+        stage=task.stage, progress=progress,
         breakdown_version=task.breakdown.version if task.breakdown else None,
         approved=task.is_approved,
         videos=[{"version": v.version, "duration_s": v.duration_s,
