@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Field(Path(".pixora"), description="Where tasks, assets and Redis data live.")
+    redis_max_connections: int = Field(
+        64, ge=4, le=10_000, description="Redis connections one process opens at most.",
+    )
     redis_url: str | None = Field(
         None, validation_alias=_alias("REDIS_URL", "PIXORA_REDIS_URL"),
         description="A Redis server; unset starts an embedded one under data_dir.",
