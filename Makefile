@@ -11,6 +11,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --no-deps 'arq==0.28.0'  # see pyproject.toml: its redis pin is too old
 	touch $(STAMP)
 
 install: $(STAMP)

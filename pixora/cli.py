@@ -1,4 +1,4 @@
-"""`pixora`: create | chat | render | serve | providers | eval."""
+"""`pixora`: create | chat | render | serve | worker | status | providers | eval."""
 
 from __future__ import annotations
 
@@ -186,7 +186,7 @@ async def chat(settings: Settings, args: argparse.Namespace) -> None:
                 await asyncio.sleep(0.1)
                 if printer.approval.is_set() and await _confirm("Approve and generate?"):
                     await studio.approve(task.task_id, args.user)
-                if studio.runs.is_running(task.task_id):
+                if await studio.runs.is_running(task.task_id):
                     await studio.runs.wait(task.task_id)
                     done = await studio.store.load(task.task_id)
                     if done.videos:
@@ -196,6 +196,50 @@ async def chat(settings: Settings, args: argparse.Namespace) -> None:
             await printer.stop()
     finally:
         await studio.close()
+
+
+async def worker(settings: Settings, concurrency: int | None) -> None:
+    """`pixora worker`: run generation jobs from the queue until SIGINT/SIGTERM (running jobs
+    then go back on the queue for another worker)."""
+    import logging
+
+    from pixora.pipeline.queue import QueueWorker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    svc = Services.open(settings)
+    try:
+        w = QueueWorker(svc, concurrency=concurrency, handle_signals=True)
+        console.print(f"worker {w.id}: {w.concurrency} jobs at once, "
+                      f"a dead worker's job is re-run within {settings.job_recovery_s:g} s")
+        await w.run()
+    finally:
+        await svc.close()
+
+
+async def queue_status(settings: Settings) -> dict:
+    """`pixora status`: queue depth, live workers, jobs in progress."""
+    from pixora.pipeline.queue import JobQueue
+
+    svc = Services.open(settings)
+    queue = JobQueue(svc)
+    try:
+        return await queue.stats()
+    finally:
+        await queue.close()
+        await svc.close()
+
+
+def print_status(stats: dict, console: Console) -> None:
+    console.print(f"queue depth: {stats['queue_depth']}   jobs in progress: "
+                  f"{stats['jobs_in_progress']}   live workers: {stats['workers']}")
+    if stats["worker_details"]:
+        table = Table(title="Workers")
+        for column in ("id", "concurrency", "running", "complete", "failed", "retried"):
+            table.add_column(column)
+        for w in stats["worker_details"]:
+            table.add_row(w["id"], str(w["concurrency"]), str(w["running"]),
+                          str(w["complete"]), str(w["failed"]), str(w["retried"]))
+        console.print(table)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -226,6 +270,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--host")
     s.add_argument("--port", type=int)
 
+    w = sub.add_parser("worker", help="run generation jobs from the queue")
+    w.add_argument("--concurrency", type=int, help="jobs at once (PIXORA_WORKER_CONCURRENCY)")
+
+    st = sub.add_parser("status", help="queue depth, live workers, jobs in progress")
+    st.add_argument("--json", action="store_true")
+
     sub.add_parser("providers", help="show which media provider serves each capability")
     add_eval_parser(sub)
     return p
@@ -248,6 +298,14 @@ def main(argv: list[str] | None = None) -> int:
             from pixora.server.app import run_server
 
             run_server(settings, args.host, args.port)
+        elif args.command == "worker":
+            asyncio.run(worker(settings, args.concurrency))
+        elif args.command == "status":
+            stats = asyncio.run(queue_status(settings))
+            if args.json:
+                print(json.dumps(stats))
+            else:
+                print_status(stats, console)
         elif args.command == "eval":
             return run_eval_command(settings, args, console)
         elif args.command == "providers":

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Field(Path(".pixora"), description="Where tasks, assets and Redis data live.")
+    redis_max_connections: int = Field(
+        64, ge=4, le=10_000, description="Redis connections one process opens at most.",
+    )
     redis_url: str | None = Field(
         None, validation_alias=_alias("REDIS_URL", "PIXORA_REDIS_URL"),
         description="A Redis server; unset starts an embedded one under data_dir.",
@@ -90,6 +93,17 @@ class Settings(BaseSettings):
     loudness_lufs: float = Field(-14.0, ge=-40, le=-5, description="Integrated loudness target.")
     music_level_db: float = Field(-14.0, ge=-40, le=0, description="Music bed gain under voice.")
     scene_jobs: int = Field(2, ge=1, le=32, description="Scenes made at once.")
+
+    # Generation queue (arq)
+    workers: Literal["embedded", "external"] = Field(
+        "embedded", description="embedded: serve/create/chat run a queue worker in-process; "
+        "external: they only enqueue, `pixora worker` processes run the jobs.",
+    )
+    worker_concurrency: int = Field(4, ge=1, le=256, description="Jobs one worker runs at once.")
+    job_recovery_s: float = Field(
+        60.0, ge=2, description="A job whose worker died is run again within this (s).",
+    )
+    job_timeout_s: float = Field(3600.0, gt=0, description="Longest one generation job runs.")
 
     # Server
     host: str = "127.0.0.1"

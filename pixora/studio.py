@@ -4,7 +4,6 @@ on the task's stream."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from typing import Any
@@ -20,7 +19,8 @@ from pixora.config import Settings
 from pixora.context import events, keys
 from pixora.context.models import Stage, TaskContext
 from pixora.context.store import TaskNotFound
-from pixora.pipeline.runs import Generate, GenerationRuns, generate
+from pixora.pipeline.runs import Generate, GenerationRuns, QueuedRuns, Runs
+from pixora.pipeline.runs import generate as pipeline
 from pixora.services import Services
 from pixora.tools import TOOLS
 from pixora.tools.context import AgentContext
@@ -46,22 +46,24 @@ class Studio:
     """Open with `await Studio.open(settings)`; close with `await studio.close()`."""
 
     def __init__(self, svc: Services, model_label: str, conversation: Conversation,
-                 writer: Any, generate: Generate = generate) -> None:
+                 writer: Any, runs: Runs | None = None) -> None:
         self.svc = svc
         self.settings = svc.settings
         self.store = svc.store
         self.events = svc.events
         self.storage = svc.storage
-        self.runs = GenerationRuns(svc, generate)
+        self.runs: Runs = runs or GenerationRuns(svc)
         self.model_label = model_label
         self.conversation = conversation
         self._writer = writer
 
     @classmethod
     async def open(cls, settings: Settings, *, model: str | None = None,
-                   generate: Generate = generate) -> Studio:
+                   generate: Generate = pipeline) -> Studio:
         """Connect services, build the agents from agents.yaml, and install tracing.
-        `generate` is what a generation run does (the pipeline by default).
+        `generate` is what a generation run does. The pipeline (the default) runs as jobs on
+        the generation queue, with a worker in this process when `PIXORA_WORKERS=embedded`;
+        any other function runs as an asyncio task here (it exists only in this process).
 
         Raises:
             ConfigError: the model setting is unusable.
@@ -74,16 +76,16 @@ class Studio:
                         and settings.openai_api_key is not None
                         and settings.openai_base_url is None)
         svc = Services.open(settings)
+        runs: Runs = (await QueuedRuns.open(svc) if generate is pipeline
+                      else GenerationRuns(svc, generate))
         run_config = RunConfig(workflow_name="pixora", tracing_disabled=False)
         return cls(svc, choice.label, Conversation(agents, roster.start, run_config),
-                   breakdown_writer(choice, settings), generate)
+                   breakdown_writer(choice, settings), runs)
 
     async def close(self) -> None:
-        """Stop running generations (each task is marked resumable) and disconnect."""
-        runs = [run for run in self.runs.running.values() if not run.done()]
-        for run in runs:
-            run.cancel()
-        await asyncio.gather(*runs, return_exceptions=True)
+        """Stop this process's generation work and disconnect. A queued run goes on on
+        another worker (or the next one started); an in-process run is marked resumable."""
+        await self.runs.close()
         await self.svc.close()
 
     def _ctx(self, task_id: str, user_id: str,

@@ -9,8 +9,17 @@ Per task `{id}`:
   `pixora:task:{id}:pending_run`  string, a run paused at the approval gate (SDK RunState)
   `pixora:session:{id}:...`       the SDK's RedisSession (conversation items), under
                                   `SESSION_PREFIX`
+  `pixora:task:{id}:jobs`        set, the queue job ids enqueued for the task
+  `pixora:task:{id}:progress`     string, the latest Progress as JSON (ticks do not rewrite
+                                  the whole TaskContext; `TaskStore.load` overlays it)
 Per user `{user}`:
   `pixora:user:{user}:tasks`      sorted set of task ids by creation time
+Generation queue (`pixora.pipeline.queue`; arq's own keys are `arq:job:*`, `arq:in-progress:*`,
+`arq:retry:*`, `arq:abort`):
+  `pixora:queue`                  arq's queue, a sorted set of job ids
+  `pixora:generating`             set of task ids that have (or had) a queued job
+  `pixora:workers`                sorted set of worker ids by last heartbeat (unix s)
+  `pixora:worker:{id}`            string, the worker's status JSON (expires)
 """
 
 from __future__ import annotations
@@ -41,3 +50,20 @@ def task_pending_run(task_id: str) -> str:
 
 def user_tasks(user_id: str) -> str:
     return f"pixora:user:{user_id}:tasks"
+
+
+def task_jobs(task_id: str) -> str:
+    return f"{task(task_id)}:jobs"
+
+
+def task_progress(task_id: str) -> str:
+    return f"{task(task_id)}:progress"
+
+
+QUEUE = "pixora:queue"
+GENERATING = "pixora:generating"
+WORKERS = "pixora:workers"
+
+
+def worker(worker_id: str) -> str:
+    return f"pixora:worker:{worker_id}"

@@ -169,6 +169,8 @@ class Asset(Model):
     height: int | None = None
     cost_usd: float = 0.0
     note: str = ""
+    made_by: str | None = None
+    """The queue worker that made it (`host:pid:tag`), None outside a worker."""
     created_at: float = Field(default_factory=_now)
 
 

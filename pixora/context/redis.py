@@ -44,5 +44,11 @@ def redis_url(settings: Settings) -> str:
 
 
 def connect(settings: Settings) -> aioredis.Redis:
-    """An asyncio Redis client (text responses) for `settings`."""
-    return aioredis.from_url(redis_url(settings), decode_responses=True)
+    """An asyncio Redis client (text responses) for `settings`, on a pool of at most
+    `settings.redis_max_connections`: a burst (hundreds of sockets joining at once) waits for
+    a free connection instead of opening one each."""
+    pool = aioredis.BlockingConnectionPool.from_url(
+        redis_url(settings), decode_responses=True,
+        max_connections=settings.redis_max_connections, timeout=30,
+    )
+    return aioredis.Redis.from_pool(pool)

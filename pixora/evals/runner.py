@@ -128,7 +128,7 @@ class CaseRunner:
             except Exception as err:
                 run.error = f"{type(err).__name__}: {err}"
             finally:
-                if studio.runs.is_running(tid):
+                if await studio.runs.is_running(tid):
                     await studio.runs.cancel(tid)
         run.wall_s = time.monotonic() - started
         run.versions += [None] * (steps + 1 - len(run.versions))

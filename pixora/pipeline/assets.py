@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,9 @@ from pixora.media.cost import estimate_cost_usd
 from pixora.media.protocols import MediaFile
 from pixora.pipeline.progress import ProgressReporter
 from pixora.services import Services
+
+WORKER: ContextVar[str | None] = ContextVar("pixora_worker", default=None)
+"""The queue worker running this generation (recorded on each asset it makes)."""
 
 
 class GenerationCancelled(RuntimeError):
@@ -105,7 +109,7 @@ class AssetCache:
         asset = Asset(
             key=key, kind=kind, inputs_hash=h, provider=media.provider,
             duration_s=media.duration_s, width=media.width, height=media.height,
-            cost_usd=media.cost_usd, note=media.note,
+            cost_usd=media.cost_usd, note=media.note, made_by=WORKER.get(),
         )
         if media.note:
             self.notes.append(media.note)

@@ -16,7 +16,7 @@ from starlette.staticfiles import StaticFiles
 
 from pixora.config import Settings
 from pixora.server import rest
-from pixora.server.ws import TaskRunner, chat_socket
+from pixora.server.ws import RelayHub, TaskRunner, chat_socket
 from pixora.studio import Studio
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -39,6 +39,7 @@ def create_app(studio: Studio) -> Starlette:
     `/api/chat/ws`, task files under `/files`. The caller opens and closes `studio`."""
 
     runner = TaskRunner()
+    relays = RelayHub(studio.events)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -46,6 +47,7 @@ def create_app(studio: Studio) -> Starlette:
             yield
         finally:
             await runner.close()
+            await relays.close()
 
     app = Starlette(
         routes=[
@@ -66,6 +68,7 @@ def create_app(studio: Studio) -> Starlette:
     )
     app.state.studio = studio
     app.state.runner = runner
+    app.state.relays = relays
     return app
 
 

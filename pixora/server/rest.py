@@ -82,12 +82,19 @@ def task_summary(ctx: TaskContext) -> dict[str, Any]:
 
 
 async def health(request: Request) -> Response:
-    """`GET /health`: 200 `{"status": "ok"}` when Redis answers, else 503."""
+    """`GET /health`: 200 `{"status": "ok", "queue": {queue_depth, jobs_in_progress,
+    workers, worker_details}}` when Redis answers, else 503. `queue` is absent when this
+    process runs generation in-process (an injected generate function)."""
+    studio = _studio(request)
+    body: dict[str, Any] = {"status": "ok"}
     try:
-        await _studio(request).store.redis.ping()
+        await studio.store.redis.ping()
+        queue = getattr(studio.runs, "queue", None)
+        if queue is not None:
+            body["queue"] = await queue.stats()
     except Exception as err:
         return JSONResponse({"status": "unavailable", "detail": str(err)}, status_code=503)
-    return JSONResponse({"status": "ok"})
+    return JSONResponse(body)
 
 
 async def exchange_token(request: Request) -> Response:

@@ -1,7 +1,12 @@
 """The chat WebSocket, `/api/chat/ws?token=JWT`.
 
 Each socket validates its frames, calls the Studio, and relays the event streams of the tasks
-it watches. Studio calls run as background asyncio tasks owned by the app (`TaskRunner`), so
+it watches. Live events come from one reader per watched task per process (`RelayHub`), which
+fans them out to each watching socket's bounded queue; a socket that falls `SOCKET_QUEUE`
+events behind is closed with `CLOSE_TOO_SLOW` and resumes with `last_event_id`. So the Redis
+connections a server holds grow with the tasks watched, not with the sockets.
+
+Studio calls run as background asyncio tasks owned by the app (`TaskRunner`), so
 the socket keeps answering (`ping`, other tasks) while a turn or a render runs, and a turn
 goes on when its socket drops; the reconnecting client replays what it missed with `resume`.
 """
@@ -13,12 +18,13 @@ import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from pixora.context import events, keys
+from pixora.context.events import Event, EventStream
 from pixora.context.store import TaskNotFound
 from pixora.server.auth import AuthError, authenticate
 from pixora.server.protocol import (
@@ -41,9 +47,12 @@ log = logging.getLogger(__name__)
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
+CLOSE_TOO_SLOW = 4408
 RELAY_BLOCK_MS = 1000
 """Longest wait of one blocking stream read: below redis-py's default 5 s socket timeout, and
-how long a stopped relay may take to end."""
+how long a stopped task reader may take to end."""
+SOCKET_QUEUE = 1000
+"""Events one socket may fall behind the live stream before it is dropped (`CLOSE_TOO_SLOW`)."""
 
 
 def studio_error(exc: BaseException) -> tuple[str, str] | None:
@@ -60,10 +69,101 @@ def _log_failure(task: asyncio.Task[None]) -> None:
         log.error("event relay failed", exc_info=task.exception())
 
 
+@dataclass(eq=False)
+class _Subscriber:
+    """One socket's place on a task's feed: a bounded queue of live events."""
+
+    on_overflow: Callable[[], None]
+    queue: asyncio.Queue[Event | None] = field(
+        default_factory=lambda: asyncio.Queue(SOCKET_QUEUE)
+    )
+    stopped: bool = False
+
+    def offer(self, event: Event) -> None:
+        if self.stopped:
+            return
+        try:
+            self.queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.stopped = True
+            self.on_overflow()
+
+    def stop(self) -> None:
+        self.stopped = True
+        with contextlib.suppress(asyncio.QueueFull):
+            self.queue.put_nowait(None)
+
+
+class _Feed:
+    """The one reader of a task's stream in this process."""
+
+    def __init__(self, hub: RelayHub, task_id: str, after: int) -> None:
+        self.subscribers: set[_Subscriber] = set()
+        self.task = asyncio.create_task(self._read(hub, task_id, after))
+        self.task.add_done_callback(_log_failure)
+
+    async def _read(self, hub: RelayHub, task_id: str, after: int) -> None:
+        """Read in batches (XRANGE), wait for more with a short blocking XREAD; stop when
+        nobody watches. Never cancelled: cancelling a blocked redis-py read can break the
+        pooled connection under it."""
+        stream = hub.stream
+        key = keys.task_events(task_id)
+        try:
+            while self.subscribers and not hub.closed:
+                batch = await stream.read(task_id, after, count=100)
+                for event in batch:
+                    for sub in list(self.subscribers):
+                        sub.offer(event)
+                    after = event.id
+                if not batch:
+                    await stream.redis.xread({key: f"{after}-0"}, block=RELAY_BLOCK_MS, count=1)
+        finally:
+            if hub.feeds.get(task_id) is self:
+                del hub.feeds[task_id]
+
+
+class RelayHub:
+    """One feed per watched task in this process, fanned out to the watching sockets."""
+
+    def __init__(self, stream: EventStream) -> None:
+        self.stream = stream
+        self.feeds: dict[str, _Feed] = {}
+        self.closed = False
+
+    async def join(self, task_id: str, sub: _Subscriber) -> None:
+        """Start feeding `sub` the task's events from now on (then replay what it missed:
+        joining first leaves no gap; the socket drops ids it has sent already)."""
+        feed = self.feeds.get(task_id)
+        if feed is None or feed.task.done():
+            feed = _Feed(self, task_id, await self.stream.last_id(task_id))
+            existing = self.feeds.get(task_id)
+            if existing is not None and not existing.task.done():
+                feed.task.cancel()  # lost a race with another joiner: it only awaited last_id
+                feed = existing
+            else:
+                self.feeds[task_id] = feed
+        feed.subscribers.add(sub)
+
+    def leave(self, task_id: str, sub: _Subscriber) -> None:
+        sub.stop()
+        feed = self.feeds.get(task_id)
+        if feed is not None:
+            feed.subscribers.discard(sub)
+
+    def watchers(self) -> int:
+        return sum(len(f.subscribers) for f in self.feeds.values())
+
+    async def close(self) -> None:
+        self.closed = True
+        await asyncio.gather(*(f.task for f in list(self.feeds.values())),
+                             return_exceptions=True)
+
+
 @dataclass
 class _Relay:
     stop: asyncio.Event
     task: asyncio.Task[None]
+    sub: _Subscriber
 
 
 class TaskRunner:
@@ -107,11 +207,13 @@ class TaskRunner:
 class Connection:
     """One authenticated socket: its sends, its watched tasks and its message handlers."""
 
-    def __init__(self, ws: WebSocket, studio: Studio, runner: TaskRunner, user_id: str) -> None:
+    def __init__(self, ws: WebSocket, studio: Studio, runner: TaskRunner, user_id: str,
+                 relays: RelayHub | None = None) -> None:
         self.ws = ws
         self.studio = studio
         self.runner = runner
         self.user_id = user_id
+        self.relays = relays or RelayHub(studio.events)
         self._send_lock = asyncio.Lock()
         self._relays: dict[str, _Relay] = {}
         self._open = True
@@ -138,26 +240,46 @@ class Connection:
         old = self._relays.pop(task_id, None)
         if old is not None:
             old.stop.set()
+            self.relays.leave(task_id, old.sub)
         stop = asyncio.Event()
-        task = asyncio.create_task(self._relay(task_id, after, stop))
+        sub = _Subscriber(self._too_slow)
+        task = asyncio.create_task(self._relay(task_id, after, stop, sub))
         task.add_done_callback(_log_failure)
-        self._relays[task_id] = _Relay(stop, task)
+        self._relays[task_id] = _Relay(stop, task, sub)
 
-    async def _relay(self, task_id: str, after: int, stop: asyncio.Event) -> None:
-        """Read the stream in batches (XRANGE) and wait for more with a short blocking XREAD.
+    def _too_slow(self) -> None:
+        """The socket fell `SOCKET_QUEUE` events behind: drop it; the client resumes."""
+        self._open = False
 
-        The relay is stopped with `stop`, never cancelled: cancelling a blocked redis-py read
-        can break the pooled connection under it.
-        """
-        stream = self.studio.events
-        key = keys.task_events(task_id)
-        while not stop.is_set() and self._open:
-            batch = await stream.read(task_id, after, count=100)
-            for event in batch:
-                await self.send(event.model_dump(mode="json"), unless=stop)
-                after = event.id
-            if not batch:
-                await stream.redis.xread({key: f"{after}-0"}, block=RELAY_BLOCK_MS, count=1)
+        async def drop() -> None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.ws.close(
+                    CLOSE_TOO_SLOW, reason="too slow; resume from your last event id"), 5)
+
+        self.runner.spawn(drop(), lambda code, message: asyncio.sleep(0))
+
+    async def _relay(self, task_id: str, after: int, stop: asyncio.Event,
+                     sub: _Subscriber) -> None:
+        """Join the task's feed, replay events after `after` from the stream (XRANGE), then
+        send live events from the feed, each id once and in order."""
+        await self.relays.join(task_id, sub)
+        try:
+            while not stop.is_set() and self._open:
+                batch = await self.studio.events.read(task_id, after, count=100)
+                for event in batch:
+                    await self.send(event.model_dump(mode="json"), unless=stop)
+                    after = event.id
+                if len(batch) < 100:
+                    break
+            while not stop.is_set() and self._open:
+                event = await sub.queue.get()
+                if event is None or sub.stopped:
+                    break
+                if event.id > after:
+                    await self.send(event.model_dump(mode="json"), unless=stop)
+                    after = event.id
+        finally:
+            self.relays.leave(task_id, sub)
 
     def watching(self, task_id: str) -> bool:
         return task_id in self._relays
@@ -166,11 +288,12 @@ class Connection:
         """Stop every relay and wait for them to end (at most `RELAY_BLOCK_MS`)."""
         async with self._send_lock:
             self._open = False
-        relays = list(self._relays.values())
+        relays = list(self._relays.items())
         self._relays.clear()
-        for relay in relays:
+        for task_id, relay in relays:
             relay.stop.set()
-        await asyncio.gather(*(r.task for r in relays), return_exceptions=True)
+            self.relays.leave(task_id, relay.sub)
+        await asyncio.gather(*(r.task for _, r in relays), return_exceptions=True)
 
     async def _own(self, task_id: str) -> None:
         """Check the user may use the task, and watch it (from now) if not watched yet."""
@@ -242,13 +365,14 @@ async def chat_socket(ws: WebSocket) -> None:
     """
     studio: Studio = ws.app.state.studio
     runner: TaskRunner = ws.app.state.runner
+    relays: RelayHub = ws.app.state.relays
     await ws.accept()
     try:
         user_id = authenticate(studio.settings, ws)
     except AuthError as err:
         await ws.close(CLOSE_UNAUTHORIZED, reason=str(err)[:120])
         return
-    conn = Connection(ws, studio, runner, user_id)
+    conn = Connection(ws, studio, runner, user_id, relays)
     try:
         if not await _watch_from_query(conn):
             return

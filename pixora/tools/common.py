@@ -63,8 +63,10 @@ async def save_breakdown(
         ToolError: the task is generating right now (edits wait until it finishes).
     """
 
+    running = await ctx.runs.is_running(ctx.task_id)
+
     def fn(task: TaskContext) -> None:
-        if task.stage == Stage.GENERATING and ctx.runs.is_running(ctx.task_id):
+        if task.stage == Stage.GENERATING and running:
             raise ToolError("the video is being generated right now; edit it when it finishes")
         current = task.breakdown.model_copy(deep=True) if task.breakdown else None
         task.set_breakdown(change(current))

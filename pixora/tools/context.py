@@ -8,7 +8,7 @@ from typing import Any
 
 from pixora.context.models import Breakdown, TaskContext
 from pixora.context.requests import BreakdownRequest
-from pixora.pipeline.runs import GenerationRuns
+from pixora.pipeline.runs import Runs
 from pixora.services import Services
 
 
@@ -17,7 +17,7 @@ class AgentContext:
     """Which task a run works on, for whom, and the services it may use."""
 
     svc: Services
-    runs: GenerationRuns
+    runs: Runs
     task_id: str
     user_id: str
     write_breakdown: Callable[[BreakdownRequest], Awaitable[Breakdown]]

