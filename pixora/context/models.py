@@ -240,6 +240,8 @@ class VideoVersion(Model):
     duration_s: float
     breakdown_version: int
     scene_hashes: list[str] = Field(default_factory=list)
+    srt_key: str | None = Field(None, description="Captions (SubRip), storage key.")
+    vtt_key: str | None = Field(None, description="Captions (WebVTT), storage key.")
     created_at: float = Field(default_factory=_now)
 
 

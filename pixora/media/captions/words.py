@@ -23,6 +23,7 @@ import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -273,3 +274,27 @@ def retime(words: Sequence[Word], *, offset_s: float = 0.0, speed: float = 1.0,
         out.append(Word(w.text, a + offset_s, max(a, b) + offset_s))
     return out
 
+
+
+def read_mono(path: Path) -> tuple[np.ndarray, int]:
+    """The audio of `path` as mono float samples and its sample rate (any format ffmpeg
+    reads)."""
+    import av
+
+    with av.open(str(path)) as c:
+        stream = c.streams.audio[0]
+        rate = stream.codec_context.sample_rate
+        chunks = [f.to_ndarray().astype(np.float64) for f in c.decode(stream)]
+    if not chunks:
+        return np.zeros(0), rate
+    data = np.concatenate(chunks, axis=1) if chunks[0].ndim == 2 else np.concatenate(chunks)
+    if data.ndim == 2:
+        data = data.mean(axis=0)
+    peak = float(np.abs(data).max()) if data.size else 0.0
+    return (data / peak if peak > 0 else data), rate
+
+
+def estimate_file_words(text: str, path: Path) -> list[Word]:
+    """`estimate_words` on the audio file at `path`."""
+    audio, rate = read_mono(path)
+    return estimate_words(text, audio, rate)
