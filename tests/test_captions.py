@@ -184,3 +184,12 @@ def test_karaoke_highlights_one_word_per_event_and_bold_shows_up_to_three() -> N
     script = ass.piece_script(ass.header((1080, 1920), "subtitle", look),
                               [(ass.events(cues, "subtitle", (1080, 1920), look), 1.0)], 0.5)
     assert script is not None and "Dialogue: 0,0:00:00.00,0:00:00.50" in script
+
+
+def test_emoji_stay_with_their_sentence_and_are_not_burned() -> None:
+    cues = build_cues([SceneWords(1, _words("Tested at sea for forty days. 🌊 Order now."),
+                                  (0.35, 9.0))])
+    assert cues[0].lines[-1].endswith("days. 🌊")
+    events = ass.events(cues, "subtitle", (1280, 720), CaptionLook())
+    assert "🌊" not in "".join(e.text for e in events) and "days." in events[0].text
+    assert ass.burnable("ok 👍🏽 ❤️ 你好 €5 ©") == "ok   你好 €5 ©"

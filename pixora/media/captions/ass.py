@@ -18,6 +18,7 @@ cache key) depends only on what is shown on it.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,6 +145,17 @@ def header(size: tuple[int, int], style: str, look: CaptionLook) -> str:
     )
 
 
+def burnable(text: str) -> str:
+    """`text` without what the caption font cannot draw and would show as a box: emoji and
+    pictographs (U+1F000 and above, U+2600-U+27BF), private-use and unassigned code points,
+    variation selectors and zero-width joiners. The SRT/VTT files keep them (players draw
+    emoji with the system's fonts)."""
+    return "".join(c for c in text
+                   if ord(c) < 0x1F000 and not 0x2600 <= ord(c) <= 0x27BF
+                   and unicodedata.category(c) not in ("Co", "Cn", "Cs")
+                   and c not in "\ufe0e\ufe0f\u200d")
+
+
 def _escape(text: str) -> str:
     return text.replace("\\", "/").replace("{", "(").replace("}", ")")
 
@@ -182,7 +194,12 @@ def events(cues: Sequence[Cue], style: str, size: tuple[int, int],
     hi = "&H" + _bgr(look.highlight)
     base = "&H" + _bgr(look.color)
     out: list[Event] = []
-    for cue in cues:
+    for shown in cues:
+        words = tuple(Word(burnable(w.text).strip(), w.start_s, w.end_s) for w in shown.words)
+        words = tuple(w for w in words if w.text)
+        if not words:
+            continue
+        cue = Cue(shown.start_s, shown.end_s, shown.lines, words, shown.scene)
         if style == "bold":
             runs = _split(cue.words, lay.columns, 3)
             for i, run in enumerate(runs):

@@ -122,6 +122,10 @@ def break_lines(tokens: Sequence[str], limit: int = MAX_LINE) -> list[str]:
     return [join([toks[j] for j in g]) for g in line_groups(toks, limit)]
 
 
+def _spoken(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
 def build_cues(scenes: Sequence[SceneWords], max_line: int = MAX_LINE) -> list[Cue]:
     """Cues for every scene, in time order (see the module docstring), lines of at most
     `max_line` columns (a burned-in style on a narrow frame asks for fewer)."""
@@ -145,9 +149,10 @@ def _scene_cues(sw: SceneWords, max_line: int) -> list[Cue]:
             dur = w.end_s - cur[0].start_s
             gap = w.start_s - cur[-1].end_s
             long_enough = cur[-1].end_s - cur[0].start_s >= MIN_CUE_S
-            sentence = cur[-1].text.endswith(SENTENCE_END)
-            if (dur > MAX_CUE_S or not fits([*cur, w])
-                    or (long_enough and (sentence or gap >= PAUSE_BREAK_S))):
+            said = [x for x in cur if _spoken(x.text)] or cur
+            sentence = said[-1].text.endswith(SENTENCE_END)
+            if (dur > MAX_CUE_S or not fits([*cur, w])  # an emoji stays with its sentence
+                    or (_spoken(w.text) and long_enough and (sentence or gap >= PAUSE_BREAK_S))):
                 groups.append(cur)
                 cur = []
         cur.append(w)
