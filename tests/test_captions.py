@@ -193,3 +193,24 @@ def test_emoji_stay_with_their_sentence_and_are_not_burned() -> None:
     events = ass.events(cues, "subtitle", (1280, 720), CaptionLook())
     assert "🌊" not in "".join(e.text for e in events) and "days." in events[0].text
     assert ass.burnable("ok 👍🏽 ❤️ 你好 €5 ©") == "ok   你好 €5 ©"
+
+
+@pytest.mark.parametrize(("message", "params"), [
+    ("turn captions off", {"style": "off"}),
+    ("karaoke captions please", {"style": "karaoke"}),
+    ("bigger, yellow captions", {"size": "large", "color": "yellow"}),
+    ("move captions up", {"move": "up"}),
+    ("put the subtitles at the top", {"style": "subtitle", "position": "top"}),
+])
+def test_offline_director_reads_caption_requests(message: str, params: dict) -> None:
+    from pixora.offline.director import TOOL_FOR, caption_arguments
+    from pixora.offline.intent import classify
+
+    intent = classify(message, has_breakdown=True)
+    assert intent.kind == "captions" and TOOL_FOR["captions"] == "update_captions_tool"
+    assert intent.params == params
+    bd = Breakdown(scenes=[{"script": "x", "visual_prompt": "y", "duration": 3}])
+    args = caption_arguments(intent.params, bd)
+    assert args is not None and "move" not in args
+    if "move" in params:
+        assert args["position"] == "middle"

@@ -187,3 +187,57 @@ async def test_unknown_style_fails_before_any_work(project: dict, tmp_path: Path
             _scenes(project), [], SIZE, tmp_path / "x.mp4", tmp_path / "x.jpg",
             captions=Captions("neon"))
     assert not (tmp_path / "cache").exists()
+
+
+async def test_chat_caption_change_reburns_without_touching_assets(studio, settings) -> None:
+    """A generated video gets captions/vN.srt and .vtt (URLs in completion, served by REST to
+    the owner only); "karaoke captions" in chat re-renders with every asset reused."""
+    import os
+
+    import httpx
+    from server_live import live_server, token_for
+
+    tid = (await studio.create_task("ada")).task_id
+    await studio.chat(tid, "ada", "Create a 10-second video about tide pools")
+    await studio.approve(tid, "ada")
+    await studio.runs.wait(tid)
+    task = await studio.store.load(tid)
+    assert task.breakdown.captions == "off" and len(task.videos) == 1, task.error
+    done = [e for e in await studio.events.read(tid) if e.type == "completion"][-1]
+    assert done.data["srt_url"].endswith(f"/{tid}/captions/v1.srt")
+    assert done.data["vtt_url"].endswith(f"/{tid}/captions/v1.vtt")
+    v1 = task.videos[0]
+    srt1 = studio.storage.local_path(v1.srt_key).read_text(encoding="utf-8")
+    subs = list(srt.parse(srt1))
+    scripts = " ".join(s.script for s in task.breakdown.scenes)
+    assert subs and all(w in scripts for s in subs for w in s.content.split())
+    assets = {n: (a.inputs_hash, os.stat(studio.storage.local_path(a.key)).st_ino)
+              for n, a in task.assets.items()}
+
+    async with live_server(studio) as addr, httpx.AsyncClient(base_url=f"http://{addr}") as http:
+        mine = {"Authorization": f"Bearer {token_for(settings, 'ada')}"}
+        theirs = {"Authorization": f"Bearer {token_for(settings, 'bob')}"}
+        r = await http.get(f"/api/tasks/{tid}/captions.vtt?version=1", headers=mine)
+        assert r.status_code == 200 and r.text.startswith("WEBVTT")
+        assert r.headers["content-type"].startswith("text/vtt")
+        assert (await http.get(f"/api/tasks/{tid}/captions.srt", headers=mine)).text == srt1
+        assert (await http.get(f"/api/tasks/{tid}/captions.vtt", headers=theirs)).status_code \
+            == 403
+        assert (await http.get(f"/api/tasks/{tid}/captions.txt", headers=mine)).status_code \
+            == 404
+
+    await studio.chat(tid, "ada", "karaoke captions, bigger and yellow")
+    task = await studio.store.load(tid)
+    assert task.breakdown.caption_style == "karaoke"
+    assert task.breakdown.caption_look.size == "large"
+    await studio.approve(tid, "ada")
+    await studio.runs.wait(tid)
+    task = await studio.store.load(tid)
+    assert len(task.videos) == 2, task.error
+    after = {n: (a.inputs_hash, os.stat(studio.storage.local_path(a.key)).st_ino)
+             for n, a in task.assets.items()}
+    assert after == assets, "a caption change must not remake any asset"
+    done = [e for e in await studio.events.read(tid) if e.type == "completion"][-1]
+    assert done.data["version"] == 2 and done.data["rendered_pieces"] > 0
+    srt2 = studio.storage.local_path(task.videos[1].srt_key).read_text(encoding="utf-8")
+    assert srt2 == srt1  # same narration, same timeline: same cues
