@@ -7,11 +7,11 @@ BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: demo render-example test test-fast wheel-smoke bench install clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml scripts/no-deps.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
-	$(BIN)/pip install -q --no-deps 'arq==0.28.0'  # see pyproject.toml: its redis pin is too old
+	$(BIN)/pip install -q --no-deps -r scripts/no-deps.txt  # arq: see the file
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -17,11 +17,12 @@ from rich.table import Table
 
 from pixora.config import ConfigError, Settings, load_settings
 from pixora.context.files import atomic_path
-from pixora.context.models import Breakdown, TaskContext
+from pixora.context.models import Breakdown, TaskContext, VideoVersion
 from pixora.context.vocabulary import ASPECT_RATIOS
 from pixora.evals.cli import add_eval_parser, run_eval_command
 from pixora.providers import MODELS, describe_providers
 from pixora.services import Services
+from pixora.storage.base import Storage
 from pixora.terminal import EventPrinter
 
 console = Console()
@@ -89,9 +90,18 @@ async def render(settings: Settings, breakdown_file: Path, out: Path) -> Path:
             raise CliError(f"generation failed: {err}") from None
         finally:
             await printer.stop()
+        _print_captions(svc.storage, video)
         return _publish(svc.storage.local_path(video.key), out)
     finally:
         await svc.close()
+
+
+def _print_captions(storage: Storage, video: VideoVersion) -> None:
+    """Print where the video version's caption files (SRT, WebVTT) are."""
+    for key in (video.srt_key, video.vtt_key):
+        if key:
+            console.print(f"Captions: {storage.local_path(key).resolve()}", soft_wrap=True,
+                          highlight=False)
 
 
 async def _install_breakdown(svc: Services, task_id: str, breakdown: Breakdown) -> None:
@@ -145,6 +155,7 @@ async def create(settings: Settings, args: argparse.Namespace) -> Path | None:
         if not task.videos:
             raise CliError(task.error or "generation did not finish")
         path = studio.storage.local_path(task.videos[-1].key)
+        _print_captions(studio.storage, task.videos[-1])
         return _publish(path, args.out) if args.out else path.resolve()
     finally:
         await studio.close()

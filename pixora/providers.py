@@ -120,7 +120,7 @@ def describe_providers(settings: Settings) -> list[ProviderChoiceInfo]:
     return [_choose(settings, c) for c in ("image", "motion", "speech", "music", "storage")]
 
 
-def _local(capability: str) -> Any:
+def _local(capability: str, settings: Settings | None = None) -> Any:
     if capability == "image":
         from pixora.offline.media.image import LocalImageGenerator
         return LocalImageGenerator()
@@ -129,7 +129,7 @@ def _local(capability: str) -> Any:
         return KenBurnsAnimator()
     if capability == "speech":
         from pixora.offline.media.speech import PiperSpeech
-        return PiperSpeech()
+        return PiperSpeech(settings.data_dir if settings else None)
     from pixora.offline.media.music import SynthMusic
     return SynthMusic()
 
@@ -162,11 +162,11 @@ def select_providers(settings: Settings) -> Providers:
         if info.capability == "storage":
             continue
         if info.provider == "local":
-            chosen[info.capability] = _local(info.capability)
+            chosen[info.capability] = _local(info.capability, settings)
         else:
             gate = gates.setdefault(info.provider, Gate.from_settings(settings))
             chosen[info.capability] = ResilientProvider(
-                _cloud(info.capability, info.provider, settings), _local(info.capability),
+                _cloud(info.capability, info.provider, settings), _local(info.capability, settings),
                 policy=policy, gate=gate,
             )
     return Providers(**chosen)

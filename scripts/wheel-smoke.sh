@@ -33,6 +33,7 @@ WHEEL=$(ls "$WORK"/dist/pixora-*.whl)
 step "installing $(basename "$WHEEL") in a fresh venv"
 "$PY" -m venv "$WORK/venv"
 "$WORK/venv/bin/python" -m pip install -q "$WHEEL"
+"$WORK/venv/bin/python" -m pip install -q --no-deps -r "$ROOT/scripts/no-deps.txt"
 
 step "making a video in an empty directory"
 mkdir -p "$WORK/run"

@@ -17,8 +17,14 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 # Declared runtime dependencies nothing in `pixora/` imports by name, and why they are needed.
 RUNTIME_ONLY = {
     "websockets": "uvicorn's WebSocket protocol implementation (the server's /ws endpoint)",
+    "click": "arq's one other dependency (arq is installed from scripts/no-deps.txt)",
     "audioop-lts": "pydub's `audioop` on Python 3.13+, where the stdlib module is gone",
 }
+
+# Installed with --no-deps after the package (see the file): distribution names.
+NO_DEPS = {re.split(r"[=<>!~]", line)[0].strip().lower()
+           for line in (ROOT / "scripts" / "no-deps.txt").read_text().splitlines()
+           if line.strip() and not line.startswith("#")}
 
 
 def _normalize(name: str) -> str:
@@ -58,7 +64,7 @@ def _third_party() -> dict[str, list[str]]:
 
 
 def test_every_third_party_import_is_declared() -> None:
-    declared = _declared(PYPROJECT["project"]["dependencies"])
+    declared = _declared(PYPROJECT["project"]["dependencies"]) | NO_DEPS
     distributions = _distributions()
     missing = []
     for module, where in sorted(_third_party().items()):

@@ -146,15 +146,16 @@ async def test_two_workers_one_killed_and_the_server_killed_mid_render(
             assert victim is not None and before is not None
             victim.send_signal(signal.SIGKILL)
             victim.wait(10)
+            # What the victim had finished, right after the kill (closing the sockets to the
+            # killed server below takes a while, and the survivor may take the job meanwhile).
+            victim_tid = before[0]
+            finished = (await store.load(victim_tid)).assets
             seen_a = a.events(tids[0])
 
             # ... and kill -9 the server too; the workers go on without it.
             server.send_signal(signal.SIGKILL)
             server.wait(10)
 
-        # What the victim had finished, right after the kill.
-        victim_tid = before[0]
-        finished = (await store.load(victim_tid)).assets
         made_before = _made(settings, finished)
         assert all(_pid(x.made_by) == victim.pid for x in finished.values())
 

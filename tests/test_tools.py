@@ -163,3 +163,18 @@ async def test_create_flags_are_fixed_fields(settings: Settings, monkeypatch: py
     assert (req.duration_s, req.scenes, req.style, req.platform, req.aspect_ratio) == (
         12, 3, "watercolor", "tiktok", "9:16")
     assert req.prompt == "A 30-second video about kites"
+
+
+async def test_captions_are_a_breakdown_edit_with_clear_errors(studio: Studio):
+    tid = await _task_with_breakdown(studio)
+    out = await studio.command(tid, "ada", "update_captions",
+                               {"style": "karaoke", "size": "large", "color": "yellow"})
+    assert out["style"] == "karaoke"
+    assert out["look"]["color"] == "#FFD400" and out["look"]["highlight"] == "#FFFFFF"
+    bad = await studio.command(tid, "ada", "update_captions", {"style": "neon"})
+    assert bad["status"] == "error"
+    assert "use one of off, subtitle, karaoke, bold" in bad["message"]
+    bad = await studio.command(tid, "ada", "update_captions", {"color": "plaid"})
+    assert bad["status"] == "error" and "yellow" in bad["message"]
+    task = await studio.store.load(tid)
+    assert task.breakdown.caption_style == "karaoke" and task.approved_version is None

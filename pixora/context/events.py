@@ -146,13 +146,17 @@ def completion(
     rendered_pieces: int,
     notes: list[str],
     scenes: list[dict[str, Any]],
+    srt_url: str | None = None,
+    vtt_url: str | None = None,
 ) -> Payload:
     """A finished video version; `scenes` items are `{index, title, start_s, duration_s,
-    image_url}`."""
+    image_url}`; `srt_url` / `vtt_url` its caption files."""
     return Payload(type="completion", data={
         "version": version,
         "video_url": video_url,
         "thumbnail_url": thumbnail_url,
+        "srt_url": srt_url,
+        "vtt_url": vtt_url,
         "duration_s": duration_s,
         "reused_pieces": reused_pieces,
         "copied_bodies": copied_bodies,

@@ -14,7 +14,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pixora.context.vocabulary import DEFAULT_MOOD, AspectRatio, Transition, VoiceTone
+from pixora.context.vocabulary import (
+    CAPTION_STYLES,
+    DEFAULT_MOOD,
+    PLATFORMS,
+    AspectRatio,
+    CaptionStyle,
+    Transition,
+    VoiceTone,
+)
 
 MIN_SCENE_S = 1.5
 MAX_SCENE_S = 60.0
@@ -103,6 +111,38 @@ class Character(Model):
     reference_image: str | None = Field(None, description="Storage key of the reference image.")
 
 
+CaptionSize = Literal["small", "medium", "large"]
+CaptionPosition = Literal["bottom", "middle", "top"]
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+class CaptionLook(Model):
+    """How burned-in captions look: `size` (small, medium, large), `color` of the text and
+    `highlight` of the spoken word (karaoke), each "#RRGGBB", and `position` on the frame
+    (bottom, middle, top; always inside the platform's safe area)."""
+
+    size: CaptionSize = "medium"
+    color: str = "#FFFFFF"
+    highlight: str = "#FFD400"
+    position: CaptionPosition = "bottom"
+
+    @field_validator("color", "highlight")
+    @classmethod
+    def _hex(cls, v: str) -> str:
+        if not _HEX.match(v):
+            raise ValueError(f"colour {v!r}: use #RRGGBB")
+        return v.upper()
+
+
+def default_caption_style(aspect_ratio: str) -> str:
+    """The burned-in caption style of the platforms with `aspect_ratio` (9:16 -> karaoke,
+    16:9 -> off; "off" for a ratio no platform uses)."""
+    for p in PLATFORMS.values():
+        if p.aspect_ratio == aspect_ratio:
+            return p.caption_style
+    return "off"
+
+
 class Breakdown(Model):
     """A versioned scene breakdown. Every change makes a new version."""
 
@@ -115,6 +155,15 @@ class Breakdown(Model):
     music: list[MusicCue] = Field(default_factory=lambda: [MusicCue()])
     characters: list[Character] = Field(default_factory=list)
     scenes: list[Scene] = Field(min_length=1, max_length=MAX_SCENES)
+    caption_style: CaptionStyle | None = Field(
+        None, description=f"Burned-in captions, one of {', '.join(CAPTION_STYLES)}; None: "
+        "the platform's default for the aspect ratio (9:16 karaoke, 16:9 off).")
+    caption_look: CaptionLook = Field(default_factory=CaptionLook)
+
+    @property
+    def captions(self) -> str:
+        """The burned-in caption style in effect (`caption_style` or the platform default)."""
+        return self.caption_style or default_caption_style(self.aspect_ratio)
 
     @model_validator(mode="before")
     @classmethod
@@ -171,6 +220,8 @@ class Asset(Model):
     note: str = ""
     made_by: str | None = None
     """The queue worker that made it (`host:pid:tag`), None outside a worker."""
+    words: list[tuple[str, float, float]] = Field(
+        default_factory=list, description="Narration: (word, start s, end s) of each word.")
     created_at: float = Field(default_factory=_now)
 
 
@@ -191,6 +242,8 @@ class VideoVersion(Model):
     duration_s: float
     breakdown_version: int
     scene_hashes: list[str] = Field(default_factory=list)
+    srt_key: str | None = Field(None, description="Captions (SubRip), storage key.")
+    vtt_key: str | None = Field(None, description="Captions (WebVTT), storage key.")
     created_at: float = Field(default_factory=_now)
 
 

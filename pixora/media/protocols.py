@@ -12,6 +12,7 @@ from typing import Protocol
 
 from pixora.context.models import VoiceSpec
 from pixora.context.vocabulary import KenBurnsMove
+from pixora.media.captions.words import Word
 from pixora.net.errors import ContentPolicyError, ProviderError
 
 __all__ = ["ContentPolicyError", "ProviderError"]  # re-exported for providers
@@ -30,6 +31,9 @@ class MediaFile:
     note: str = ""
     """A message the user should see about this file (e.g. a cloud provider failed and the local
     one stood in); empty in the normal case. The pipeline shows every non-empty note."""
+    words: tuple[Word, ...] = ()
+    """Narration only: each word of the script and when it is spoken, in seconds from the
+    start of this file (see `pixora.media.captions.words`)."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,10 @@ class ImageToVideo(Protocol):
 
 
 class SpeechSynthesizer(Protocol):
+    """Narration. The MediaFile carries the word timings (`MediaFile.words`): the provider's
+    own timestamps where its API gives them, else the text aligned to the audio
+    (`pixora.media.captions.words.estimate_words`)."""
+
     name: str
 
     async def synthesize(self, req: SpeechRequest, out: Path) -> MediaFile: ...

@@ -43,7 +43,8 @@ HELP = (
     "from an idea (\"a 30-second video about coral reefs for TikTok\"), show you the scene "
     "breakdown to approve, edit a scene (\"change scene 2 narration to ...\", \"make scene 3 "
     "at night\"), regenerate a scene, change the voice (\"warmer voice\", \"slower voice\") or "
-    "the music (\"calmer music\"), tell you the status, and cancel."
+    "the music (\"calmer music\"), the captions (\"karaoke captions\", \"bigger, yellow "
+    "captions\", \"move captions up\", \"turn captions off\"), tell you the status, and cancel."
 )
 
 TOOL_FOR: dict[IntentKind, str] = {
@@ -51,6 +52,7 @@ TOOL_FOR: dict[IntentKind, str] = {
     "edit": "update_scene_tool",
     "regenerate": "regenerate_scene_tool",
     "voice": "update_voice_tool",
+    "captions": "update_captions_tool",
     "music": "generate_music_tool",
     "character": "generate_character_tool",
     "approve": "generate_video_tool",
@@ -68,8 +70,22 @@ def _question(message: str) -> str:
     return f"I couldn't do that: {message}. What would you like instead?"
 
 
+_POSITIONS = ("top", "middle", "bottom")
+
+
+def caption_arguments(params: dict[str, Any], bd: Breakdown | None) -> dict[str, Any] | None:
+    """update_captions_tool arguments for caption `params` (from `intent`): a "move" up or down
+    becomes the position one step from the breakdown's current one. None: nothing to change."""
+    args = {k: v for k, v in params.items() if k != "move"}
+    move = params.get("move")
+    if move and bd is not None:
+        i = _POSITIONS.index(bd.caption_look.position) + (-1 if move == "up" else 1)
+        args["position"] = _POSITIONS[min(max(i, 0), len(_POSITIONS) - 1)]
+    return args or None
+
+
 def _owner(kind: IntentKind, has_video: bool) -> str:
-    if kind in ("edit", "regenerate", "voice", "music"):
+    if kind in ("edit", "regenerate", "voice", "music", "captions"):
         return "editor" if has_video else "scene_breakdown"
     return {
         "create": "scene_breakdown", "character": "character", "approve": "composer",
@@ -189,6 +205,8 @@ class OfflineDirector(Model):
             return dict(intent.params) if intent.params else None
         if intent.kind == "music":
             return {**intent.params, "duration": turn.total_s}
+        if intent.kind == "captions":
+            return caption_arguments(intent.params, turn.breakdown)
         if intent.kind == "character":
             return dict(intent.params)
         return {}
@@ -391,6 +409,9 @@ _REPLIES = {
     "approve again whenever you want to continue.",
     "update_voice_tool": lambda out: f"Voice set to {out['voice']['tone']}, speed "
     f"{out['voice']['speed']:g}x (a new breakdown version). Approve to re-render the narration.",
+    "update_captions_tool": lambda out: f"Captions set to {out['style']} ("
+    f"{out['look']['size']}, {out['look']['color']}, {out['look']['position']}; a new breakdown "
+    "version). Approve to re-render: no asset is remade, only the captions are burned in again.",
     "generate_music_tool": lambda out: f"Music set to {out['mood']} {out['genre']} (a new "
     "breakdown version). Approve to re-render with it.",
     "generate_character_tool": lambda out: f"Added character {out['character_id']}. They will "

@@ -2,7 +2,8 @@
 
 Understood: create (subject, duration, style, platform or aspect, mood), approve, edit scene N
 (script, visual or both), regenerate scene N, voice changes, music changes, characters,
-status, cancel and help. Everything else is `other`.
+captions (style, size, colour, position), status, cancel and help. Everything else is
+`other`.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import Literal
 from pixora.context.vocabulary import MOOD_WORDS, TONE_WORDS
 
 IntentKind = Literal[
-    "create", "approve", "reject", "edit", "regenerate", "voice", "music", "character",
-    "status", "cancel", "help", "other",
+    "create", "approve", "reject", "edit", "regenerate", "voice", "music", "captions",
+    "character", "status", "cancel", "help", "other",
 ]
 
 
@@ -46,6 +47,9 @@ _REGEN = re.compile(r"\b(regenerate|redo|remake|re-do|another take|try again on)
 _VOICE = re.compile(
     r"\b(voice|narrator|narration speed|speak|speaking|slower|faster|warmer|brighter)\b", re.I
 )
+_CAPTIONS = re.compile(r"\b(captions?|subtitles?|subs|karaoke)\b", re.I)
+_COLOURS = ("white", "yellow", "red", "green", "blue", "cyan", "magenta", "pink", "orange",
+            "black", "gold", "purple")
 _MUSIC = re.compile(r"\b(music|soundtrack|score|song|background track)\b", re.I)
 _CHARACTER = re.compile(
     r"\b(add|create|introduce|new) (a |the )?character\b|\bcharacter (named|called)\b", re.I
@@ -78,6 +82,40 @@ def _voice_params(text: str) -> dict[str, object]:
         params["speed"] = 1.3
     elif re.search(r"\bfaster|speed up|quicker\b", t):
         params["speed"] = 1.15
+    return params
+
+
+def _caption_params(text: str) -> dict[str, object]:
+    """update_captions_tool arguments from a message about captions; "move" ("up"/"down") is
+    resolved against the current position by the director."""
+    t = text.lower()
+    params: dict[str, object] = {}
+    if re.search(r"\b(off|no|remove|hide|disable|without|none)\b", t):
+        params["style"] = "off"
+    elif "karaoke" in t or re.search(r"\bhighlight(ed)? (the )?(current |spoken )?words?\b", t):
+        params["style"] = "karaoke"
+    elif re.search(r"\bbold\b|\bbig words\b|\bone word at a time\b", t):
+        params["style"] = "bold"
+    elif re.search(r"\b(plain|simple|subtitles?|standard)\b", t) or re.search(
+            r"\b(on|add|show|enable)\b", t):
+        params["style"] = "subtitle"
+    if re.search(r"\b(bigger|larger|big|large|huge)\b", t):
+        params["size"] = "large"
+    elif re.search(r"\b(smaller|small|tiny)\b", t):
+        params["size"] = "small"
+    colour = _first_word(_COLOURS, t)
+    if colour:
+        params["color"] = colour
+    if re.search(r"\b(to the )?top\b", t):
+        params["position"] = "top"
+    elif re.search(r"\b(middle|centre|center)\b", t):
+        params["position"] = "middle"
+    elif re.search(r"\b(to the )?bottom\b", t):
+        params["position"] = "bottom"
+    elif re.search(r"\b(up|higher|raise)\b", t):
+        params["move"] = "up"
+    elif re.search(r"\b(down|lower)\b", t):
+        params["move"] = "down"
     return params
 
 
@@ -141,6 +179,8 @@ def classify(message: str, *, has_breakdown: bool) -> Intent:
         return Intent("status", text)
     if _CHARACTER.search(text):
         return Intent("character", text, params=_character_params(text))
+    if has_breakdown and _CAPTIONS.search(text):
+        return Intent("captions", text, params=_caption_params(text))
     if has_breakdown and _MUSIC.search(text):
         return Intent("music", text, params=_music_params(text))
     if has_breakdown and _VOICE.search(text):

@@ -110,6 +110,7 @@ class AssetCache:
             key=key, kind=kind, inputs_hash=h, provider=media.provider,
             duration_s=media.duration_s, width=media.width, height=media.height,
             cost_usd=media.cost_usd, note=media.note, made_by=WORKER.get(),
+            words=[(w.text, round(w.start_s, 3), round(w.end_s, 3)) for w in media.words],
         )
         if media.note:
             self.notes.append(media.note)

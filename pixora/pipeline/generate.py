@@ -26,7 +26,8 @@ from pixora.context.models import (
     VideoVersion,
 )
 from pixora.context.vocabulary import FRAME_SIZES
-from pixora.media.composition import Composer, MusicInput, SceneInput
+from pixora.media.captions.store import narration_words, write_captions
+from pixora.media.composition import Captions, Composer, MusicInput, SceneInput
 from pixora.media.protocols import MediaFile
 from pixora.media.timeline import overlaps, plan_scene_durations, scene_starts
 from pixora.pipeline import requests
@@ -298,6 +299,7 @@ class GenerationRun:
                 SceneInput(
                     clip=storage.local_path(m.key), duration_s=d,
                     narration=storage.local_path(n.key), transition=s.transition,
+                    words=await narration_words(n, s.script, storage.local_path(n.key)),
                 )
                 for s, d, n, m in zip(scenes, durations, narrations, motions, strict=True)
             ],
@@ -309,15 +311,18 @@ class GenerationRun:
             storage.local_path(video_key),
             storage.local_path(thumb_key),
             on_progress,
+            Captions(bd.captions, bd.caption_look),
         )
         await asyncio.gather(*reports)
         await storage.publish(video_key)
         await storage.publish(thumb_key)
+        srt_key, vtt_key = await write_captions(storage, self.task_id, version, result.cues)
         video = VideoVersion(
             version=version, key=video_key, thumbnail_key=thumb_key,
             duration_s=round(result.duration_s, 3), breakdown_version=bd.version,
             scene_hashes=[m.inputs_hash + n.inputs_hash for m, n in zip(
                 motions, narrations, strict=True)],
+            srt_key=srt_key, vtt_key=vtt_key,
         )
 
         def done(ctx: TaskContext) -> None:
@@ -330,6 +335,8 @@ class GenerationRun:
             version=version,
             video_url=await storage.url(video_key),
             thumbnail_url=await storage.url(thumb_key),
+            srt_url=await storage.url(srt_key) if srt_key else None,
+            vtt_url=await storage.url(vtt_key) if vtt_key else None,
             duration_s=video.duration_s,
             reused_pieces=len(result.reused),
             copied_bodies=len(result.copied),

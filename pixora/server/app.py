@@ -59,6 +59,7 @@ def create_app(studio: Studio) -> Starlette:
             Route("/api/tasks/{task_id}", rest.get_task),
             Route("/api/tasks/{task_id}/video", rest.task_video),
             Route("/api/tasks/{task_id}/thumbnail", rest.task_thumbnail),
+            Route("/api/tasks/{task_id}/captions.{fmt:str}", rest.task_captions),
             Route("/files/{key:path}", rest.task_file),
             WebSocketRoute("/api/chat/ws", chat_socket),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),

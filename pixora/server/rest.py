@@ -189,6 +189,22 @@ async def task_thumbnail(request: Request) -> Response:
     return await _file(request, videos[-1].thumbnail_key, "image/jpeg")
 
 
+async def task_captions(request: Request) -> Response:
+    """`GET /api/tasks/{task_id}/captions.{srt|vtt}[?version=N]`: the captions of a final
+    video (latest version by default)."""
+    ctx = await _task(request, _user(request))
+    wanted = _version(request)
+    fmt = request.path_params["fmt"]
+    if fmt not in ("srt", "vtt"):
+        return _error("not_found", "captions are captions.srt or captions.vtt")
+    videos = [v for v in ctx.videos if wanted is None or v.version == wanted]
+    key = (videos[-1].srt_key if fmt == "srt" else videos[-1].vtt_key) if videos else None
+    if key is None:
+        return _error("not_found", "no captions for that video version")
+    return await _file(request, key, "text/vtt; charset=utf-8" if fmt == "vtt"
+                       else "application/x-subrip; charset=utf-8")
+
+
 async def task_file(request: Request) -> Response:
     """`GET /files/{key}`: a stored file of one of the user's tasks (key `<task_id>/...`)."""
     user_id = _user(request)

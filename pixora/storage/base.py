@@ -85,6 +85,8 @@ def key_for(task_id: str, what: str, *, scene: int | None = None, name: str = ""
         "music": "{task}/music/background_{name}.wav",
         "video": "{task}/final/v{name}.mp4",
         "thumbnail": "{task}/final/v{name}.jpg",
+        "captions_srt": "{task}/captions/v{name}.srt",
+        "captions_vtt": "{task}/captions/v{name}.vtt",
     }
     sdir = scene_dir(task_id, scene) if scene is not None else ""
     return validate_key(layout[what].format(task=task_id, scene=sdir, name=name))

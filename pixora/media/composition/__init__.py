@@ -28,6 +28,7 @@ chains of a piece), `runner` (`Composer`: runs the plan, joins the pieces).
 """
 
 from pixora.media.composition.inputs import CompositionError, MusicInput, SceneInput
-from pixora.media.composition.runner import Composer, ComposeResult
+from pixora.media.composition.runner import Captions, Composer, ComposeResult
 
-__all__ = ["ComposeResult", "Composer", "CompositionError", "MusicInput", "SceneInput"]
+__all__ = ["Captions", "ComposeResult", "Composer", "CompositionError", "MusicInput",
+           "SceneInput"]

@@ -6,7 +6,10 @@ Pure string building. Frames are counted at the output rate `fps`, from the scen
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pixora.media import timeline
+from pixora.media.captions.ass import FONT_DIR
 from pixora.media.composition.inputs import SceneMedia
 from pixora.media.encoding import PIECE_FILTER
 
@@ -40,11 +43,30 @@ def source(
     return inputs, f"setpts=(PTS+{seek:.6f}/TB)*{fit.stretch:.9f},fps={fps}"
 
 
-def cut(a: int, b: int, size: tuple[int, int], m: SceneMedia) -> str:
+def burn(script: Path | None) -> str:
+    """The `ass` filter drawing ASS `script` with the shipped caption font, then a comma; ""
+    without a script."""
+    if script is None:
+        return ""
+    return f"ass=filename={_quote(script)}:fontsdir={_quote(FONT_DIR)},"
+
+
+def _quote(path: Path) -> str:
+    """`path` escaped as a filter option value inside a filter graph."""
+    text = str(path)
+    for ch in "\\:'":
+        text = text.replace(ch, "\\" + ch)
+    for ch in ",;[]":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def cut(a: int, b: int, size: tuple[int, int], m: SceneMedia,
+        script: Path | None = None) -> str:
     """Filter chain taking frames [a, b) of a `source` chain of scene `m`: exactly b - a
     frames from timestamp 0 (the last frame repeated if the clip ends early), scaled to fit
     and padded to `size` (width, height in pixels; unless the clip already has that size), in
-    the piece format."""
+    the piece format, with ASS `script` burned in (after scaling, so at the output size)."""
     n = b - a
     chain = (f"trim=start_pts={a}:end_pts={b},setpts=PTS-STARTPTS,"
              f"tpad=stop_mode=clone:stop={n},trim=end_frame={n},")
@@ -52,9 +74,13 @@ def cut(a: int, b: int, size: tuple[int, int], m: SceneMedia) -> str:
     if (m.layout.width, m.layout.height) != size:
         chain += (f"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2,"
                   f"pad={w}:{h}:-1:-1:color=black,")
-    return chain + PIECE_FILTER
+    return chain + burn(script) + PIECE_FILTER
 
 
-def xfade(transition: str, frames: int, fps: int) -> str:
-    """`xfade` of pads [a] into [b] over `frames` frames at `fps`, out to pad [xf]."""
-    return f"[a][b]xfade=transition={transition}:duration={frames / fps}:offset=0[xf]"
+def xfade(transition: str, frames: int, fps: int, script: Path | None = None) -> str:
+    """`xfade` of pads [a] into [b] over `frames` frames at `fps`, ASS `script` burned on the
+    result, out to pad [xf]."""
+    graph = f"[a][b]xfade=transition={transition}:duration={frames / fps}:offset=0"
+    if script is None:
+        return graph + "[xf]"
+    return f"{graph}[xb];[xb]{burn(script)}{PIECE_FILTER}[xf]"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pixora.context.files import file_hash
+from pixora.media.captions.words import Word
 from pixora.media.encoding import Layout, read_layout
 from pixora.media.ffmpeg import probe
 
@@ -26,12 +27,16 @@ class SceneInput:
         to whole frames.
     narration: audio placed at the scene start + `lead_s`, or None.
     transition: into the next scene, one of `TRANSITIONS`; ignored on the last scene.
+    words: the narration's words, timed in seconds from the start of the narration file
+        (`MediaFile.words`), for captions; the composer places them where it places the
+        narration (scene start + lead_s, sped up as the narration is).
     """
 
     clip: Path
     duration_s: float
     narration: Path | None = None
     transition: str = "fade"
+    words: tuple[Word, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,9 @@ from pathlib import Path
 from pixora.context.files import content_hash
 from pixora.context.vocabulary import TRANSITIONS
 from pixora.media import soundtrack, timeline
+from pixora.media.captions import ass
+from pixora.media.captions.cues import SceneWords
+from pixora.media.captions.words import retime
 from pixora.media.composition import filters
 from pixora.media.composition.inputs import (
     CompositionError,
@@ -95,11 +98,22 @@ class Piece:
 @dataclass(frozen=True)
 class Render:
     """One ffmpeg run: `inputs` (input options) and `graph` (filter graph), and per output pad
-    (label, frame count, the piece it makes)."""
+    (label, frame count, the piece it makes); `scripts`: the ASS caption files (path, text)
+    the graph reads, written before it runs."""
 
     inputs: tuple[str, ...]
     graph: str
     outputs: tuple[tuple[str, int, Piece], ...]
+    scripts: tuple[tuple[Path, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class CaptionBurn:
+    """Captions to burn in: the ASS `header` and, per scene, its events in scene time
+    (seconds from the scene's start; see `pixora.media.captions.ass`)."""
+
+    header: str
+    events: tuple[tuple[ass.Event, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -212,6 +226,7 @@ def plan(
     *,
     reference: bytes | None = None,
     cached: Callable[[Path], bool] = Path.exists,
+    captions: CaptionBurn | None = None,
 ) -> Plan:
     """Plan the composition of `media` (one per scene of `tl`, from `lay_out`) and `music` at
     `size` (width, height in pixels) in `cache_dir`.
@@ -221,10 +236,29 @@ def plan(
     scene's frame count and a keyframe on the body's first frame. Otherwise, when a scene's
     body and its outgoing transition are both missing, one render makes both and decodes the
     clip once.
+
+    With `captions`, each piece gets the events shown on it burned in (`ass.piece_script`; its
+    script is part of the piece's cache key, so a piece whose captions did not change is
+    reused); a body with captions on it is rendered, not copied.
     """
     fps = tl.fps
+
+    def script(windows: list[tuple[int, int]], frames: int) -> tuple[Path, str] | None:
+        """The ASS file of a piece `frames` long showing, per (scene, first frame), that
+        scene's events from that frame on."""
+        if captions is None:
+            return None
+        text = ass.piece_script(captions.header, [(captions.events[j], k / fps)
+                                                  for j, k in windows], frames / fps)
+        if text is None:
+            return None
+        return cache_dir / f"captions-{content_hash({'ass': text})}.ass", text
+
+    bodies = [script([(i, f.overlap_in)], f.frames - f.overlap_out - f.overlap_in)
+              for i, f in enumerate(tl.scenes)]
     copy = [reference is not None and _fits(m, f, size, fps) and m.layout.extradata == reference
-            for m, f in zip(media, tl.scenes, strict=True)]
+            and bodies[i] is None
+            for i, (m, f) in enumerate(zip(media, tl.scenes, strict=True))]
     common = {"v": RECIPE_VERSION, "fps": fps, "size": list(size), "enc": encoder_args(fps)}
     pieces: list[Piece] = []
     copied: list[Path] = []
@@ -240,19 +274,24 @@ def plan(
     for i, (m, f) in enumerate(zip(media, tl.scenes, strict=True)):
         a, b, n = f.overlap_in, f.frames - f.overlap_out, f.frames
         mode = "copy" if copy[i] else "encode"
+        burn_body = bodies[i]
+        extra = {"captions": burn_body[0].name} if burn_body else {}
         key = content_hash({**common, "kind": "body", "mode": mode, "clip": m.clip_hash,
-                            "frames": n, "window": [a, b]})
+                            "frames": n, "window": [a, b], **extra})
         body = Piece("body", cache_dir / f"body-{mode}-{key}.mp4")
         pieces.append(body)
         if copy[i]:
             copied.append(body.path)
         xfade = None
+        burn_xf = None
         t = f.overlap_out
         if t:
             nm, nf = media[i + 1], tl.scenes[i + 1]
+            burn_xf = script([(i, n - t), (i + 1, 0)], t)
+            extra = {"captions": burn_xf[0].name} if burn_xf else {}
             key = content_hash({**common, "kind": "xfade", "transition": m.scene.transition,
                                 "from": [m.clip_hash, n], "to": [nm.clip_hash, nf.frames],
-                                "frames": t})
+                                "frames": t, **extra})
             xfade = Piece("transition", cache_dir / f"xfade-{key}.mp4")
             pieces.append(xfade)
         need_body, need_xfade = missing(body), missing(xfade)
@@ -263,21 +302,25 @@ def plan(
             assert xfade is not None
             head_in, head = filters.source(nm, nf.frames, 0, t, fps, copy=copy[i + 1])
             into = (f"[1:v]{head},{filters.cut(0, t, size, nm)}[b];"
-                    f"{filters.xfade(m.scene.transition, t, fps)}")
+                    f"{filters.xfade(m.scene.transition, t, fps, _path(burn_xf))}")
+        body_cut = filters.cut(a, b, size, m, _path(burn_body))
+        scripts_body = (burn_body,) if burn_body else ()
+        scripts_xf = (burn_xf,) if burn_xf else ()
         if need_body and need_xfade:
             inputs, decode = filters.source(m, n, a, n, fps, copy=copy[i])
-            graph = (f"[0:v]{decode},split=2[s0][s1];[s0]{filters.cut(a, b, size, m)}[body];"
+            graph = (f"[0:v]{decode},split=2[s0][s1];[s0]{body_cut}[body];"
                      f"[s1]{filters.cut(n - t, n, size, m)}[a];{into}")
             work.append(Render((*inputs, *head_in), graph,
-                               (("body", b - a, body), ("xf", t, xfade))))
+                               (("body", b - a, body), ("xf", t, xfade)),
+                               scripts_body + scripts_xf))
         elif need_body:
             inputs, decode = filters.source(m, n, a, b, fps, copy=copy[i])
-            work.append(Render(inputs, f"[0:v]{decode},{filters.cut(a, b, size, m)}[body]",
-                               (("body", b - a, body),)))
+            work.append(Render(inputs, f"[0:v]{decode},{body_cut}[body]",
+                               (("body", b - a, body),), scripts_body))
         elif need_xfade:
             tail_in, tail = filters.source(m, n, n - t, n, fps, copy=copy[i])
             graph = f"[0:v]{tail},{filters.cut(n - t, n, size, m)}[a];{into}"
-            work.append(Render((*tail_in, *head_in), graph, (("xf", t, xfade),)))
+            work.append(Render((*tail_in, *head_in), graph, (("xf", t, xfade),), scripts_xf))
 
     sg = _soundtrack(tl, media, music, settings)
     audio = cache_dir / f"audio-{_soundtrack_key(sg, media, music, settings)}.m4a"
@@ -302,6 +345,44 @@ def _fits(m: SceneMedia, f: SceneFrames, size: tuple[int, int], fps: int) -> boo
             and lay.frames == f.frames and f.overlap_in in lay.keyframes)
 
 
+def _path(script: tuple[Path, str] | None) -> Path | None:
+    return script[0] if script else None
+
+
+def narration_speeds(
+    tl: Timeline, media: Sequence[SceneMedia], settings: CompositionSettings
+) -> list[float]:
+    """The tempo each scene's narration is played at (1.0 without narration): as much as it
+    needs to fit its window, at most `timeline.MAX_NARRATION_SPEED`."""
+    fps = tl.fps
+    return [min(timeline.narration_speed_needed(
+        m.narration_s, f.frames / fps, overlap_out_s=f.overlap_out / fps,
+        lead_s=settings.lead_s, tail_s=settings.tail_s,
+    ), timeline.MAX_NARRATION_SPEED) if m.scene.narration is not None else 1.0
+        for m, f in zip(media, tl.scenes, strict=True)]
+
+
+def scene_words(
+    tl: Timeline, media: Sequence[SceneMedia], settings: CompositionSettings
+) -> list[SceneWords]:
+    """Each narrated scene's words in scene time (seconds from the scene's start), where the
+    soundtrack places them: from `lead_s`, at the narration's tempo; and the narration window
+    they stay in (from `lead_s` to `tail_s` before the outgoing transition, or the
+    narration's end if that is later)."""
+    fps = tl.fps
+    out = []
+    for i, (m, f, speed) in enumerate(zip(media, tl.scenes, narration_speeds(tl, media, settings),
+                                          strict=True), start=1):
+        if m.scene.narration is None or not m.scene.words:
+            continue
+        words = retime(m.scene.words, offset_s=settings.lead_s, speed=speed,
+                       limit_s=m.narration_s)
+        end = (f.frames - f.overlap_out) / fps - settings.tail_s
+        out.append(SceneWords(i, tuple(words), (
+            settings.lead_s, max(end, settings.lead_s + m.narration_s / speed))))
+    return out
+
+
 def _soundtrack(
     tl: Timeline,
     media: Sequence[SceneMedia],
@@ -310,19 +391,13 @@ def _soundtrack(
 ) -> soundtrack.SoundtrackGraph:
     """Narration at each scene start + lead_s (sped up to fit, at most
     `timeline.MAX_NARRATION_SPEED`), over the music cues."""
-    fps = tl.fps
     narrations = []
-    for m, f, start in zip(media, tl.scenes, tl.starts, strict=True):
+    for m, start, speed in zip(media, tl.starts, narration_speeds(tl, media, settings),
+                               strict=True):
         if m.scene.narration is None:
             continue
-        speed = timeline.narration_speed_needed(
-            m.narration_s, f.frames / fps, overlap_out_s=f.overlap_out / fps,
-            lead_s=settings.lead_s, tail_s=settings.tail_s,
-        )
         narrations.append(soundtrack.NarrationPlacement(
-            Path(m.scene.narration), start + settings.lead_s,
-            min(speed, timeline.MAX_NARRATION_SPEED),
-        ))
+            Path(m.scene.narration), start + settings.lead_s, speed))
     beds = [soundtrack.Bed(Path(c.cue.path), c.cue.start_s, c.cue.end_s, c.length_s)
             for c in music]
     return soundtrack.soundtrack_graph(narrations, beds, tl.total_s, settings.music_level_db)

@@ -14,9 +14,13 @@ from functools import partial
 from pathlib import Path
 
 from pixora.context.files import atomic_path
+from pixora.context.models import CaptionLook
 from pixora.media import soundtrack
+from pixora.media.captions import ass
+from pixora.media.captions.cues import Cue, build_cues, shift
 from pixora.media.composition.inputs import MusicInput, SceneInput, read_music, read_scenes
 from pixora.media.composition.plan import (
+    CaptionBurn,
     CompositionSettings,
     Render,
     StreamCopy,
@@ -26,6 +30,7 @@ from pixora.media.composition.plan import (
     needs_reference,
     plan,
     reference_path,
+    scene_words,
 )
 from pixora.media.encoding import PIECE_FILTER, copy_frames, encoder_args, read_layout
 from pixora.media.ffmpeg import run_ffmpeg
@@ -52,6 +57,17 @@ class ComposeResult:
     soundtrack: Path | None = None
     soundtrack_reused: bool = False
     loudness_lufs: float | None = None
+    cues: list[Cue] = field(default_factory=list)
+    """Caption cues on the final timeline (lines of at most 42 columns), for the SRT/VTT
+    files; empty when no scene has timed words."""
+
+
+@dataclass(frozen=True)
+class Captions:
+    """Captions to burn in: `style` (one of `CAPTION_STYLES`; "off" burns none) and `look`."""
+
+    style: str = "off"
+    look: CaptionLook = field(default_factory=CaptionLook)
 
 
 ProgressFn = Callable[[float, str], None]
@@ -93,6 +109,7 @@ class Composer:
         out: Path,
         thumbnail: Path,
         on_progress: ProgressFn | None = None,
+        captions: Captions | None = None,
     ) -> ComposeResult:
         """Compose `scenes` and `music` into `out` (MP4: H.264 at `size` (width, height) pixels
         and `fps`, AAC 48 kHz stereo 192 kb/s, faststart) and a JPEG `thumbnail` from the
@@ -102,12 +119,19 @@ class Composer:
         temporary names and renamed into place, so they are either complete or untouched.
         `on_progress(fraction 0..1, message)` is called as pieces and passes finish.
 
+        Scenes with timed words (`SceneInput.words`) get caption cues on the final timeline
+        (`ComposeResult.cues`); with `captions` in a style other than "off" they are burned
+        into the pieces they show on (see `plan.plan`).
+
         Raises:
+            UnknownCaptionStyle: `captions.style` is not a caption style.
             CompositionError: bad input (missing or unreadable file, unknown transition,
                 non-positive or too short duration, bad size or music span).
             FFmpegError: ffmpeg failed while rendering.
         """
         report = on_progress or (lambda _f, _m: None)
+        if captions is not None:
+            ass.check_style(captions.style)
         check_size(size)
         tl = lay_out(scenes, self.settings)
         check_music(music, tl.total_s)
@@ -119,7 +143,21 @@ class Composer:
         reference = None
         if needs_reference(tl, media, size):
             reference = await self._reference_extradata(size)
-        p = plan(tl, media, cues, size, self.settings, self.cache_dir, reference=reference)
+        words = scene_words(tl, media, self.settings)
+        file_cues = shift(build_cues(words), tl.starts)
+        burn = None
+        if captions is not None and captions.style != "off" and words:
+            lay = ass.layout(size, captions.style, captions.look)
+            per_scene: list[list[Cue]] = [[] for _ in scenes]
+            for c in build_cues(words, lay.columns):
+                per_scene[c.scene - 1].append(c)
+            burn = CaptionBurn(
+                ass.header(size, captions.style, captions.look),
+                tuple(tuple(ass.events(cs, captions.style, size, captions.look))
+                      for cs in per_scene),
+            )
+        p = plan(tl, media, cues, size, self.settings, self.cache_dir, reference=reference,
+                 captions=burn)
 
         steps = len(p.work) + (not p.soundtrack_reused) + 1
         done = 0
@@ -175,6 +213,7 @@ class Composer:
             soundtrack=p.soundtrack_path,
             soundtrack_reused=p.soundtrack_reused,
             loudness_lufs=_read_loudness(p.soundtrack_path),
+            cues=file_cues,
         )
 
     async def _reference_extradata(self, size: tuple[int, int]) -> bytes:
@@ -195,7 +234,11 @@ class Composer:
 
 async def _render(render: Render, enc: tuple[str, ...]) -> None:
     """Run `render` (encoder options `enc`) into its pieces, each renamed into the cache
-    complete."""
+    complete. Its caption scripts are written first (each once, named by content)."""
+    for path, text in render.scripts:
+        if not path.exists():
+            with atomic_path(path) as part:
+                part.write_text(text, encoding="utf-8")
     with ExitStack() as stack:
         outputs: list[str | Path] = []
         for label, frames, piece in render.outputs:

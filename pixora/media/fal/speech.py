@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from urllib.parse import urlparse
 
 from pixora.config import Settings
+from pixora.media.captions.words import estimate_file_words
 from pixora.media.cost import estimate_cost_usd
 from pixora.media.fal.client import NAME, FalQueue
 from pixora.media.ffmpeg import probe
@@ -26,7 +28,8 @@ class ElevenLabsSpeech:
 
     `req.voice.voice` is an ElevenLabs voice name ("Rachel", "Aria", ...); "default" takes the
     tone's voice. Speed is clamped to 0.7-1.2. The MP3 result (`audio.url`) is downloaded and
-    converted to the format `out` names.
+    converted to the format `out` names. The word timings are the text aligned to the audio
+    (`estimate_words`): this fal endpoint returns no timestamps.
 
     Raises:
         ContentPolicyError / TransientError / ProviderError: see `FalQueue`; a result without
@@ -61,5 +64,6 @@ class ElevenLabsSpeech:
             duration = probe(out).duration_s
         except ValueError:
             raise ProviderError(NAME, f"{APP} returned audio that does not decode") from None
+        words = await asyncio.to_thread(estimate_file_words, req.text, out)
         return MediaFile(path=out, provider=NAME, duration_s=duration,
-                         cost_usd=estimate_cost_usd(NAME, "speech", req))
+                         cost_usd=estimate_cost_usd(NAME, "speech", req), words=tuple(words))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import openai
 
 from pixora.config import Settings
+from pixora.media.captions.words import estimate_file_words
 from pixora.media.cost import estimate_cost_usd
 from pixora.media.ffmpeg import probe
 from pixora.media.openai.client import NAME, make_client, map_error
@@ -34,7 +36,8 @@ class OpenAISpeech:
     `req.voice.voice` names an OpenAI voice (alloy, coral, nova, ...); "default" or an
     unknown name takes the tone's voice. `req.voice.speed` is sent as `speed` (0.5-2.0 of
     the API's 0.25-4.0) and the tone becomes the `instructions`. The audio is written to
-    `out` in the format its suffix names (wav by default).
+    `out` in the format its suffix names (wav by default). The Speech API gives no
+    timestamps: the word timings are the text aligned to the audio (`estimate_words`).
 
     Raises:
         ContentPolicyError: the text was refused.
@@ -63,7 +66,8 @@ class OpenAISpeech:
             duration = probe(out).duration_s
         except ValueError:
             raise ProviderError(NAME, "speech response is not readable audio") from None
+        words = await asyncio.to_thread(estimate_file_words, req.text, out)
         return MediaFile(
             path=out, provider=NAME, duration_s=duration,
-            cost_usd=estimate_cost_usd(NAME, "speech", req),
+            cost_usd=estimate_cost_usd(NAME, "speech", req), words=tuple(words),
         )

@@ -406,9 +406,35 @@ function videoUrl(version) {
 function addVersion(data) {
   const version = data.version || state.versions.length + 1;
   if (!state.versions.some((v) => v.version === version)) {
-    state.versions.push({ version, thumbnail: data.thumbnail_url });
+    state.versions.push({ version, thumbnail: data.thumbnail_url, captions: Boolean(data.vtt_url) });
   }
   showVersion(version);
+}
+
+function showCaptions(video, version, available) {
+  // The version's WebVTT captions as a track (served with the owner check), with a toggle.
+  for (const t of video.querySelectorAll("track")) t.remove();
+  const toggle = $("captions-toggle");
+  toggle.hidden = !available;
+  if (!available) return;
+  const track = document.createElement("track");
+  track.kind = "captions";
+  track.label = "Captions";
+  track.srclang = "en";
+  track.default = state.captionsOn !== false;
+  track.src = withToken(`/api/tasks/${state.taskId}/captions.vtt?version=${version}`);
+  video.append(track);
+  const apply = () => {
+    const on = state.captionsOn !== false;
+    for (const t of video.textTracks) t.mode = on ? "showing" : "hidden";
+    toggle.textContent = on ? "Captions on" : "Captions off";
+    toggle.setAttribute("aria-pressed", String(on));
+  };
+  toggle.onclick = () => {
+    state.captionsOn = state.captionsOn === false;
+    apply();
+  };
+  apply();
 }
 
 function showVersion(version) {
@@ -419,6 +445,7 @@ function showVersion(version) {
   const meta = state.versions.find((v) => v.version === version);
   if (meta && meta.thumbnail) video.poster = withToken(meta.thumbnail);
   $("download").href = url;
+  showCaptions(video, version, Boolean(meta && meta.captions));
   const box = $("versions");
   box.replaceChildren();
   for (const v of state.versions) {
@@ -462,7 +489,7 @@ async function openTask(taskId) {
   const ctx = await api(`/api/tasks/${taskId}`);
   state.task = ctx;
   if (ctx.breakdown) renderBreakdown(ctx.breakdown);
-  state.versions = ctx.videos.map((v) => ({ version: v.version, thumbnail: `/api/tasks/${taskId}/thumbnail?version=${v.version}` }));
+  state.versions = ctx.videos.map((v) => ({ version: v.version, thumbnail: `/api/tasks/${taskId}/thumbnail?version=${v.version}`, captions: Boolean(v.vtt_key) }));
   if (state.versions.length) showVersion(state.versions[state.versions.length - 1].version);
   send({ type: "resume", task_id: taskId, last_event_id: 0 });
   refreshTasks();

@@ -1,0 +1,250 @@
+"""Burned-in captions as ASS scripts for libass (ffmpeg's `ass` filter), in four styles:
+
+- off: nothing burned in;
+- subtitle: plain lines at the bottom (or the look's position);
+- karaoke: the cue's lines, the word being spoken in the highlight colour;
+- bold: big centred words, 1-3 at a time.
+
+Layout keeps clear of the platform's UI: on a portrait (9:16) frame the top 12 %, the bottom
+20 % and the right-hand action rail (`RAIL` of the width) are never drawn on; elsewhere a 6 %
+margin. The font (DejaVu Sans Bold, shipped in `fonts/`) is sized from the frame and the look's
+size, and each style breaks its lines for that size (never beyond `cues.MAX_LINE` columns), so
+a line never needs libass to wrap it (`WrapStyle: 2`).
+
+Events are in scene time (seconds from the scene's start); `piece_script` cuts the events of
+one video piece out and shifts them to the piece's own time, so a piece's script (and so its
+cache key) depends only on what is shown on it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pixora.context.models import CaptionLook
+from pixora.context.vocabulary import CAPTION_STYLES
+from pixora.media.captions.cues import (
+    MAX_LINE,
+    MAX_LINES,
+    SENTENCE_END,
+    Cue,
+    break_lines,
+    display_tokens,
+    join,
+    line_groups,
+)
+from pixora.media.captions.words import Word
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_NAME = "DejaVu Sans"
+EM_WIDTH = 0.66
+"""A bold character's average advance in ems (DejaVu Sans Bold measures 0.61 on mixed text),
+with room for the outline."""
+TOP_BAND, BOTTOM_BAND, RAIL = 0.12, 0.20, 0.14
+"""Portrait UI bands, as fractions of the height (top, bottom) and the width (right rail)."""
+MARGIN = 0.06
+PAD = 0.02
+SIZE_SCALE = {"small": 0.8, "medium": 1.0, "large": 1.3}
+STYLE_EM = {"subtitle": 0.05, "karaoke": 0.06, "bold": 0.1}
+"""Font size per style, as a fraction of the frame's shorter side (before `SIZE_SCALE`)."""
+
+
+class UnknownCaptionStyle(ValueError):
+    """A caption style that does not exist; the message lists the valid ones."""
+
+
+def check_style(style: str) -> str:
+    """`style` if it is one of `CAPTION_STYLES`.
+
+    Raises:
+        UnknownCaptionStyle: it is not; the message lists the valid styles.
+    """
+    if style not in CAPTION_STYLES:
+        raise UnknownCaptionStyle(
+            f"caption style {style!r}: unknown (use one of {', '.join(CAPTION_STYLES)})")
+    return style
+
+
+@dataclass(frozen=True)
+class Event:
+    """One ASS Dialogue line: `text` (with override tags) shown from `start_s` to `end_s`."""
+
+    start_s: float
+    end_s: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where and how big captions are drawn on a `width` x `height` frame: margins in pixels,
+    ASS alignment (numpad), font size in pixels, and the columns a line may hold."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    alignment: int
+    margin_v: int
+    font_px: int
+    columns: int
+
+    def safe_box(self) -> tuple[int, int, int, int]:
+        """(x0, y0, x1, y1): the region captions may be drawn in."""
+        return self.left, self.top, self.width - self.right, self.height - self.bottom
+
+
+def layout(size: tuple[int, int], style: str, look: CaptionLook) -> Layout:
+    """The layout of `style` captions on a frame of `size` (width, height) pixels."""
+    w, h = size
+    if h > w:
+        top, bottom = round(h * (TOP_BAND + PAD)), round(h * (BOTTOM_BAND + PAD))
+        left, right = round(w * MARGIN), round(w * (RAIL + PAD))
+    else:
+        top = bottom = round(h * MARGIN)
+        left = right = round(w * MARGIN)
+    font = max(12, round(min(w, h) * STYLE_EM.get(style, 0.05) * SIZE_SCALE[look.size]))
+    columns = max(6, min(MAX_LINE, int((w - left - right) / (font * EM_WIDTH))))
+    alignment, margin_v = {"bottom": (2, bottom), "middle": (5, 0), "top": (8, top)}[
+        look.position]
+    return Layout(w, h, left, right, top, bottom, alignment, margin_v, font, columns)
+
+
+def _colour(hex_rgb: str) -> str:
+    """"#RRGGBB" as an ASS style colour, &HAABBGGRR (opaque)."""
+    return f"&H00{_bgr(hex_rgb)}"
+
+
+def _bgr(hex_rgb: str) -> str:
+    """"#RRGGBB" as the BBGGRR of an ASS override tag (`\\1c&HBBGGRR&`)."""
+    r, g, b = hex_rgb[1:3], hex_rgb[3:5], hex_rgb[5:7]
+    return f"{b}{g}{r}".upper()
+
+
+def header(size: tuple[int, int], style: str, look: CaptionLook) -> str:
+    """The ASS script header ([Script Info], [V4+ Styles]) for `style` on frames of `size`."""
+    lay = layout(size, style, look)
+    outline = max(2, round(lay.font_px * 0.08))
+    return (
+        "[Script Info]\nScriptType: v4.00+\n"
+        f"PlayResX: {lay.width}\nPlayResY: {lay.height}\n"
+        "WrapStyle: 2\nScaledBorderAndShadow: yes\n\n"
+        "[V4+ Styles]\nFormat: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, "
+        "OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, "
+        "Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, "
+        "Encoding\n"
+        f"Style: Main,{FONT_NAME},{lay.font_px},{_colour(look.color)},"
+        f"{_colour(look.highlight)},&H00000000,&H80000000,-1,0,0,0,100,100,0,0,1,"
+        f"{outline},{max(1, outline // 2)},{lay.alignment},{lay.left},{lay.right},"
+        f"{lay.margin_v},1\n\n"
+        "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, "
+        "Text\n"
+    )
+
+
+def burnable(text: str) -> str:
+    """`text` without what the caption font cannot draw and would show as a box: emoji and
+    pictographs (U+1F000 and above, U+2600-U+27BF), private-use and unassigned code points,
+    variation selectors and zero-width joiners. The SRT/VTT files keep them (players draw
+    emoji with the system's fonts)."""
+    return "".join(c for c in text
+                   if ord(c) < 0x1F000 and not 0x2600 <= ord(c) <= 0x27BF
+                   and unicodedata.category(c) not in ("Co", "Cn", "Cs")
+                   and c not in "\ufe0e\ufe0f\u200d")
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "/").replace("{", "(").replace("}", ")")
+
+
+def _groups(words: Sequence[Word], columns: int) -> list[list[tuple[int, str]]]:
+    """Each line of `words` as (word index, text) pieces (a word wider than a line is split)."""
+    disp = display_tokens([w.text for w in words], columns)
+    return [[disp[j] for j in g] for g in line_groups([t for _, t in disp], columns)]
+
+
+def _split(words: Sequence[Word], columns: int, most: int) -> list[list[Word]]:
+    """`words` in runs that each fit in `MAX_LINES` lines of `columns` and hold at most `most`
+    words, ending a run after a sentence."""
+    runs: list[list[Word]] = []
+    cur: list[Word] = []
+    for w in words:
+        if cur and (len(cur) >= most or cur[-1].text.endswith(SENTENCE_END)
+                    or len(break_lines([x.text for x in [*cur, w]], columns)) > MAX_LINES):
+            runs.append(cur)
+            cur = []
+        cur.append(w)
+    return [*runs, cur] if cur else runs
+
+
+def events(cues: Sequence[Cue], style: str, size: tuple[int, int],
+           look: CaptionLook) -> list[Event]:
+    """The ASS events showing `cues` in `style` (times as the cues'; none for "off").
+
+    Raises:
+        UnknownCaptionStyle: `style` is not a caption style.
+    """
+    check_style(style)
+    if style == "off":
+        return []
+    lay = layout(size, style, look)
+    hi = "&H" + _bgr(look.highlight)
+    base = "&H" + _bgr(look.color)
+    out: list[Event] = []
+    for shown in cues:
+        words = tuple(Word(burnable(w.text).strip(), w.start_s, w.end_s) for w in shown.words)
+        words = tuple(w for w in words if w.text)
+        if not words:
+            continue
+        cue = Cue(shown.start_s, shown.end_s, shown.lines, words, shown.scene)
+        if style == "bold":
+            runs = _split(cue.words, lay.columns, 3)
+            for i, run in enumerate(runs):
+                start = cue.start_s if i == 0 else run[0].start_s
+                end = runs[i + 1][0].start_s if i + 1 < len(runs) else cue.end_s
+                text = r"\N".join(_escape(x) for x in break_lines([w.text for w in run],
+                                                                    lay.columns))
+                out.append(Event(start, max(end, start + 0.01), text))
+            continue
+        for run in _split(cue.words, lay.columns, 10**6):
+            r0 = cue.start_s if run[0] is cue.words[0] else run[0].start_s
+            after = cue.words.index(run[-1]) + 1
+            r1 = cue.words[after].start_s if after < len(cue.words) else cue.end_s
+            lines = _groups(run, lay.columns)
+            if style == "subtitle":
+                out.append(Event(r0, r1, r"\N".join(_escape(join([t for _, t in g]))
+                                                      for g in lines)))
+                continue
+            for k, w in enumerate(run):
+                start = r0 if k == 0 else w.start_s
+                end = run[k + 1].start_s if k + 1 < len(run) else r1
+                if end <= start:
+                    continue
+                text = [join([f"{{\\1c{hi}&}}{_escape(t)}{{\\1c{base}&}}" if i == k
+                              else _escape(t) for i, t in g]) for g in lines]
+                out.append(Event(start, end, r"\N".join(text)))
+    return out
+
+
+def _stamp(seconds: float) -> str:
+    cs = max(0, round(seconds * 100))
+    h, rest = divmod(cs, 360000)
+    m, rest = divmod(rest, 6000)
+    s, cs = divmod(rest, 100)
+    return f"{h}:{m:02d}:{s:02d}.{cs:02d}"
+
+
+def piece_script(head: str, windows: Sequence[tuple[Sequence[Event], float]],
+                 length_s: float) -> str | None:
+    """The ASS script of one video piece `length_s` seconds long: for each (events, shift),
+    the events moved by -shift seconds and clipped to the piece; None if nothing shows."""
+    lines = []
+    for evs, shift in windows:
+        for e in evs:
+            a, b = max(e.start_s - shift, 0.0), min(e.end_s - shift, length_s)
+            if b - a >= 0.005:
+                lines.append(f"Dialogue: 0,{_stamp(a)},{_stamp(b)},Main,,0,0,0,,{e.text}\n")
+    return head + "".join(lines) if lines else None
