@@ -223,11 +223,8 @@ class Studio:
             InvalidRequest: unknown command or parameters that do not fit it.
         """
         await self.get_task(task_id, user_id)
-        name = command if command in TOOLS else f"{command}_tool"
-        tool = TOOLS.get(name)
-        if tool is None:
-            raise InvalidRequest(f"unknown command {command!r}; known: "
-                                 + ", ".join(sorted(t.removesuffix("_tool") for t in TOOLS)))
+        tool = command_tool(command)
+        name = tool.name
         if not isinstance(params, dict):
             raise InvalidRequest("params must be an object")
         ctx = self._ctx(task_id, user_id)
@@ -245,6 +242,19 @@ class Studio:
         if output.get("code") == "invalid_arguments":
             raise InvalidRequest(f"bad params for {command}; it takes {_signature(tool)}")
         return output
+
+
+def command_tool(command: str) -> FunctionTool:
+    """The tool a client `command` names (`update_scene` or `update_scene_tool`).
+
+    Raises:
+        InvalidRequest: no such tool.
+    """
+    tool = TOOLS.get(command if command in TOOLS else f"{command}_tool")
+    if tool is None:
+        raise InvalidRequest(f"unknown command {command!r}; known: "
+                             + ", ".join(sorted(t.removesuffix("_tool") for t in TOOLS)))
+    return tool
 
 
 def _signature(tool: FunctionTool) -> str:

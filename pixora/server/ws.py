@@ -19,8 +19,9 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from redis.exceptions import RedisError
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from pixora.context import events, keys
@@ -28,6 +29,7 @@ from pixora.context.events import Event, EventStream
 from pixora.context.store import TaskNotFound
 from pixora.server.auth import AuthError, authenticate
 from pixora.server.protocol import (
+    MAX_EVENT_ID,
     Approve,
     Cancel,
     ChatMessage,
@@ -40,7 +42,7 @@ from pixora.server.protocol import (
     error_message,
     parse_frame,
 )
-from pixora.studio import Forbidden, Studio, StudioError
+from pixora.studio import Forbidden, Studio, StudioError, command_tool
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +50,35 @@ CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_SLOW = 4408
+CLOSE_SERVER_ERROR = 1011
+"""The server could not read the task's events (Redis failed after retries): reconnect and
+`resume` from the last event id received."""
 RELAY_BLOCK_MS = 1000
 """Longest wait of one blocking stream read: below redis-py's default 5 s socket timeout, and
 how long a stopped task reader may take to end."""
 SOCKET_QUEUE = 1000
 """Events one socket may fall behind the live stream before it is dropped (`CLOSE_TOO_SLOW`)."""
+READ_ATTEMPTS = 5
+READ_RETRY_S = 0.2
+"""A failed Redis read of a relay is tried `READ_ATTEMPTS` times in all, waiting
+`READ_RETRY_S`, then twice that, ... (3 s in all) between attempts."""
+
+T = TypeVar("T")
+
+
+async def _retrying(read: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+    """`await read(*args, **kwargs)`, retried on a Redis error.
+
+    Raises:
+        RedisError: the last attempt failed too.
+    """
+    for attempt in range(READ_ATTEMPTS - 1):
+        try:
+            return await read(*args, **kwargs)
+        except RedisError as err:
+            log.warning("relay read failed (attempt %d): %s", attempt + 1, err)
+            await asyncio.sleep(READ_RETRY_S * 2**attempt)
+    return await read(*args, **kwargs)
 
 
 def studio_error(exc: BaseException) -> tuple[str, str] | None:
@@ -78,6 +104,7 @@ class _Subscriber:
         default_factory=lambda: asyncio.Queue(SOCKET_QUEUE)
     )
     stopped: bool = False
+    failed: bool = False
 
     def offer(self, event: Event) -> None:
         if self.stopped:
@@ -93,6 +120,11 @@ class _Subscriber:
         with contextlib.suppress(asyncio.QueueFull):
             self.queue.put_nowait(None)
 
+    def fail(self) -> None:
+        """The feed could not read the stream: end the relay with an error."""
+        self.failed = True
+        self.stop()
+
 
 class _Feed:
     """The one reader of a task's stream in this process."""
@@ -105,18 +137,24 @@ class _Feed:
     async def _read(self, hub: RelayHub, task_id: str, after: int) -> None:
         """Read in batches (XRANGE), wait for more with a short blocking XREAD; stop when
         nobody watches. Never cancelled: cancelling a blocked redis-py read can break the
-        pooled connection under it."""
+        pooled connection under it. Reads are retried (`_retrying`); when they keep failing
+        every subscriber is failed, so its socket closes with `CLOSE_SERVER_ERROR`."""
         stream = hub.stream
         key = keys.task_events(task_id)
         try:
             while self.subscribers and not hub.closed:
-                batch = await stream.read(task_id, after, count=100)
+                batch = await _retrying(stream.read, task_id, after, count=100)
                 for event in batch:
                     for sub in list(self.subscribers):
                         sub.offer(event)
                     after = event.id
                 if not batch:
-                    await stream.redis.xread({key: f"{after}-0"}, block=RELAY_BLOCK_MS, count=1)
+                    await _retrying(stream.redis.xread, {key: f"{after}-0"},
+                                    block=RELAY_BLOCK_MS, count=1)
+        except RedisError:
+            for sub in list(self.subscribers):
+                sub.fail()
+            raise
         finally:
             if hub.feeds.get(task_id) is self:
                 del hub.feeds[task_id]
@@ -135,7 +173,7 @@ class RelayHub:
         joining first leaves no gap; the socket drops ids it has sent already)."""
         feed = self.feeds.get(task_id)
         if feed is None or feed.task.done():
-            feed = _Feed(self, task_id, await self.stream.last_id(task_id))
+            feed = _Feed(self, task_id, await _retrying(self.stream.last_id, task_id))
             existing = self.feeds.get(task_id)
             if existing is not None and not existing.task.done():
                 feed.task.cancel()  # lost a race with another joiner: it only awaited last_id
@@ -218,6 +256,11 @@ class Connection:
         self._relays: dict[str, _Relay] = {}
         self._open = True
 
+    @property
+    def open(self) -> bool:
+        """False once the socket is gone or being closed by the server."""
+        return self._open
+
     async def send(self, message: dict[str, Any], *, unless: asyncio.Event | None = None) -> None:
         """Send one JSON message; a closed socket (or a set `unless`) makes this a no-op."""
         async with self._send_lock:
@@ -249,37 +292,50 @@ class Connection:
 
     def _too_slow(self) -> None:
         """The socket fell `SOCKET_QUEUE` events behind: drop it; the client resumes."""
+        self._drop(CLOSE_TOO_SLOW, "too slow; resume from your last event id")
+
+    def _drop(self, code: int, reason: str) -> None:
+        """Close the socket with `code` in the background (never blocking a caller)."""
         self._open = False
 
         async def drop() -> None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(self.ws.close(
-                    CLOSE_TOO_SLOW, reason="too slow; resume from your last event id"), 5)
+                await asyncio.wait_for(self.ws.close(code, reason=reason), 5)
 
         self.runner.spawn(drop(), lambda code, message: asyncio.sleep(0))
 
     async def _relay(self, task_id: str, after: int, stop: asyncio.Event,
                      sub: _Subscriber) -> None:
         """Join the task's feed, replay events after `after` from the stream (XRANGE), then
-        send live events from the feed, each id once and in order."""
-        await self.relays.join(task_id, sub)
+        send live events from the feed, each id once and in order. A read that keeps failing
+        closes the socket with `CLOSE_SERVER_ERROR`."""
         try:
-            while not stop.is_set() and self._open:
-                batch = await self.studio.events.read(task_id, after, count=100)
-                for event in batch:
-                    await self.send(event.model_dump(mode="json"), unless=stop)
-                    after = event.id
-                if len(batch) < 100:
-                    break
-            while not stop.is_set() and self._open:
-                event = await sub.queue.get()
-                if event is None or sub.stopped:
-                    break
-                if event.id > after:
-                    await self.send(event.model_dump(mode="json"), unless=stop)
-                    after = event.id
+            await self._follow(task_id, after, stop, sub)
+        except RedisError:
+            log.exception("event relay of task %s failed; closing its socket", task_id)
+            self._drop(CLOSE_SERVER_ERROR, "could not read the task's events; resume later")
         finally:
             self.relays.leave(task_id, sub)
+
+    async def _follow(self, task_id: str, after: int, stop: asyncio.Event,
+                      sub: _Subscriber) -> None:
+        await self.relays.join(task_id, sub)
+        while not stop.is_set() and self._open:
+            batch = await _retrying(self.studio.events.read, task_id, after, count=100)
+            for event in batch:
+                await self.send(event.model_dump(mode="json"), unless=stop)
+                after = event.id
+            if len(batch) < 100:
+                break
+        while not stop.is_set() and self._open:
+            event = await sub.queue.get()
+            if sub.failed:
+                raise RedisError("the task's event feed failed")
+            if event is None or sub.stopped:
+                break
+            if event.id > after:
+                await self.send(event.model_dump(mode="json"), unless=stop)
+                after = event.id
 
     def watching(self, task_id: str) -> bool:
         return task_id in self._relays
@@ -331,6 +387,7 @@ class Connection:
             task_id = await self._target(msg.task_id)
             self._background(task_id, self.studio.chat(task_id, self.user_id, msg.message))
         elif isinstance(msg, Command):
+            command_tool(msg.command)  # an unknown command creates no task
             task_id = await self._target(msg.task_id)
             self._background(task_id, self._command(task_id, msg))
         elif isinstance(msg, Approve):
@@ -376,7 +433,7 @@ async def chat_socket(ws: WebSocket) -> None:
     try:
         if not await _watch_from_query(conn):
             return
-        while (raw := await _receive_text(ws)) is not None:
+        while conn.open and (raw := await _receive_text(ws)) is not None:
             await _dispatch(conn, raw)
     except WebSocketDisconnect:
         pass
@@ -392,10 +449,13 @@ async def _watch_from_query(conn: Connection) -> bool:
     if not task_id:
         return True
     try:
-        after = int(conn.ws.query_params.get("last_event_id") or 0)
+        raw = conn.ws.query_params.get("last_event_id") or "0"
+        after = int(raw) if raw.isdigit() and len(raw) <= 19 else -1
+        if not 0 <= after <= MAX_EVENT_ID:
+            raise ValueError(raw)
         await conn.studio.get_task(task_id, conn.user_id)
     except ValueError:
-        await conn.ws.close(1008, reason="last_event_id must be an integer")
+        await conn.ws.close(1008, reason=f"last_event_id must be an integer 0-{MAX_EVENT_ID}")
         return False
     except Forbidden:
         await conn.ws.close(CLOSE_FORBIDDEN, reason="forbidden")
@@ -403,7 +463,7 @@ async def _watch_from_query(conn: Connection) -> bool:
     except TaskNotFound:
         await conn.ws.close(CLOSE_NOT_FOUND, reason="task_not_found")
         return False
-    conn.watch(task_id, max(after, 0))
+    conn.watch(task_id, after)
     return True
 
 
@@ -415,6 +475,9 @@ async def _dispatch(conn: Connection, raw: str | bytes) -> None:
         return
     try:
         await conn.handle(msg)
-    except (StudioError, TaskNotFound) as exc:
-        code, message = studio_error(exc) or ("internal_error", str(exc))
-        await conn.error(code, message, getattr(msg, "task_id", None))
+    except Exception as exc:
+        known = studio_error(exc)
+        if known is None:
+            log.exception("handling a %s frame failed", msg.type)
+            known = ("internal_error", f"{type(exc).__name__}: the server could not do that")
+        await conn.error(*known, getattr(msg, "task_id", None))
