@@ -19,6 +19,7 @@ from pixora.config import Settings
 from pixora.context import events, keys
 from pixora.context.models import Stage, TaskContext
 from pixora.context.store import TaskNotFound
+from pixora.context.turn_lock import TurnBusy, turn_lock
 from pixora.pipeline.runs import Generate, GenerationRuns, QueuedRuns, Runs
 from pixora.pipeline.runs import generate as pipeline
 from pixora.services import Services
@@ -40,6 +41,12 @@ class Forbidden(StudioError):
 
 class InvalidRequest(StudioError):
     code = "invalid_request"
+
+
+class Busy(StudioError):
+    """The task's running turn did not end within the wait."""
+
+    code = "busy"
 
 
 class Studio:
@@ -133,18 +140,32 @@ class Studio:
     # -- conversation ----------------------------------------------------------------------
 
     async def _guarded(self, task_id: str, body: Any) -> TurnOutcome | None:
-        """Run `body()` as the task's only turn; failures become an `error` event."""
-        lock = self.svc.redis.lock(keys.task_turn(task_id), timeout=900, blocking_timeout=900)
-        async with lock:
-            try:
-                return await body()
-            except StudioError:
-                raise
-            except Exception as err:
-                await self.events.append(task_id, events.error(
-                    "agent_error", f"{type(err).__name__}: {err}",
-                ))
-                return None
+        """Run `body()` as the task's only turn; failures become an `error` event. While
+        another turn runs, a `queued` event says this one waits.
+
+        Raises:
+            Busy: the other turn did not end within `turn_lock.TURN_WAIT_S`.
+        """
+        async def waiting() -> None:
+            await self.events.append(task_id, events.queued(
+                "turn", "Another turn is running on this task; this one starts after it."))
+
+        try:
+            async with turn_lock(self.svc.redis, task_id, on_wait=waiting):
+                return await self._turn(task_id, body)
+        except TurnBusy as err:
+            raise Busy(str(err)) from None
+
+    async def _turn(self, task_id: str, body: Any) -> TurnOutcome | None:
+        try:
+            return await body()
+        except StudioError:
+            raise
+        except Exception as err:
+            await self.events.append(task_id, events.error(
+                "agent_error", f"{type(err).__name__}: {err}",
+            ))
+            return None
 
     async def chat(self, task_id: str, user_id: str, message: str,
                    fixed_fields: dict[str, Any] | None = None) -> TurnOutcome | None:

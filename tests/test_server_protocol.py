@@ -251,6 +251,7 @@ def test_every_event_type_has_a_documented_constructor() -> None:
                       reused_pieces=0, copied_bodies=1, rendered_pieces=2, notes=[], scenes=[]),
         ev.error("bad_json", "not JSON"),
         ev.task_created("alice"),
+        ev.queued("turn", "Another turn is running on this task; this one starts after it."),
         ev.pong(),
         ev.command_result("update_scene", {"status": "ok"}),
     ]

@@ -33,6 +33,7 @@ EventType = Literal[
     "completion",
     "error",
     "task_created",
+    "queued",
     "pong",
     "command_result",
 ]
@@ -174,6 +175,11 @@ def error(code: str, message: str) -> Payload:
 def task_created(user_id: str) -> Payload:
     """A task's first event: `data: {user_id}`."""
     return Payload(type="task_created", data={"user_id": user_id})
+
+
+def queued(waiting_for: str, message: str) -> Payload:
+    """A request waits for the task to be free: `data: {waiting_for (e.g. "turn"), message}`."""
+    return Payload(type="queued", data={"waiting_for": waiting_for, "message": message})
 
 
 def pong() -> Payload:
