@@ -150,7 +150,11 @@ async def _close_code(address: str, token: str, query: str = "") -> int | None:
 
 
 async def test_websocket_refuses_bad_tokens(settings: Settings, address: str) -> None:
-    assert await _close_code(address, "") == 4401
+    async with client(address, "") as c:  # no token: the first frame must be `auth`
+        await c.send({"type": "ping"})
+        with pytest.raises(ConnectionClosed) as closed:
+            await c.recv(timeout=10)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
     for kind, token in bad_tokens(settings).items():
         assert await _close_code(address, token) == 4401, kind
 

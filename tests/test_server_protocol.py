@@ -173,7 +173,8 @@ async def test_invalid_command_reports_invalid_request(
 
 def test_documented_client_messages_parse() -> None:
     examples = doc_examples("client")
-    assert set(examples) == {"chat_message", "command", "approve", "cancel", "ping", "resume"}
+    assert set(examples) == {"chat_message", "command", "approve", "cancel", "ping", "resume",
+                             "auth"}
     for kind, bodies in examples.items():
         for body in bodies:
             assert parse_frame(json.dumps(body)).type == kind

@@ -15,7 +15,8 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from pixora.config import Settings
-from pixora.server import rest
+from pixora.server import logs, rest
+from pixora.server.exposure import secure_settings
 from pixora.server.ws import RelayHub, TaskRunner, chat_socket
 from pixora.studio import Studio
 
@@ -74,19 +75,28 @@ def create_app(studio: Studio) -> Starlette:
 
 
 def server_config(app: Starlette, host: str, port: int) -> uvicorn.Config:
-    """The uvicorn configuration Pixora runs with (frame cap, no access log)."""
-    return uvicorn.Config(
+    """The uvicorn configuration Pixora runs with (frame cap, no access log, tokens redacted
+    from uvicorn's log lines)."""
+    config = uvicorn.Config(
         app, host=host, port=port, ws_max_size=WS_MAX_BYTES, access_log=False, lifespan="on"
     )
+    logs.install()
+    return config
 
 
 async def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
     """Open the Studio and serve it until interrupted. Host and port default to
-    `settings.host` and `settings.port`."""
+    `settings.host` and `settings.port`.
+
+    Raises:
+        ConfigError: the settings are unsafe for `host` (see `exposure.secure_settings`).
+    """
+    host = host or settings.host
+    settings = secure_settings(settings, host)
     studio = await Studio.open(settings)
     try:
         app = create_app(studio)
-        server = uvicorn.Server(server_config(app, host or settings.host, port or settings.port))
+        server = uvicorn.Server(server_config(app, host, port or settings.port))
         await server.serve()
     finally:
         await studio.close()

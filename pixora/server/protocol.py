@@ -95,7 +95,15 @@ class Resume(_Frame):
     last_event_id: int = Field(0, ge=0, le=MAX_EVENT_ID)
 
 
-ClientMessage = ChatMessage | Command | Approve | Cancel | Ping | Resume
+class Auth(_Frame):
+    """Sign in: only as a socket's first frame, when the token came neither in the query nor
+    in the subprotocol header."""
+
+    type: Literal["auth"]
+    token: str = Field(min_length=1, max_length=8192)
+
+
+ClientMessage = ChatMessage | Command | Approve | Cancel | Ping | Resume | Auth
 
 _MODELS: dict[str, type[_Frame]] = {
     "chat_message": ChatMessage,
@@ -104,6 +112,7 @@ _MODELS: dict[str, type[_Frame]] = {
     "cancel": Cancel,
     "ping": Ping,
     "resume": Resume,
+    "auth": Auth,
 }
 
 

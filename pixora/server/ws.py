@@ -1,4 +1,5 @@
-"""The chat WebSocket, `/api/chat/ws?token=JWT`.
+"""The chat WebSocket, `/api/chat/ws`, signed in with `?token=JWT`, the subprotocol
+`pixora.bearer.<JWT>` or a first frame `{"type": "auth", "token": JWT}`.
 
 Each socket validates its frames, calls the Studio, and relays the event streams of the tasks
 it watches. Live events come from one reader per watched task per process (`RelayHub`), which
@@ -27,10 +28,17 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from pixora.context import events, keys
 from pixora.context.events import Event, EventStream
 from pixora.context.store import TaskNotFound
-from pixora.server.auth import AuthError, authenticate
+from pixora.server.auth import (
+    BEARER_SUBPROTOCOL,
+    SUBPROTOCOL,
+    AuthError,
+    request_token,
+    verify_token,
+)
 from pixora.server.protocol import (
     MAX_EVENT_ID,
     Approve,
+    Auth,
     Cancel,
     ChatMessage,
     ClientMessage,
@@ -56,6 +64,8 @@ CLOSE_SERVER_ERROR = 1011
 RELAY_BLOCK_MS = 1000
 """Longest wait of one blocking stream read: below redis-py's default 5 s socket timeout, and
 how long a stopped task reader may take to end."""
+AUTH_WAIT_S = 10.0
+"""How long a socket opened without a token may take to send its `auth` frame."""
 SOCKET_QUEUE = 1000
 """Events one socket may fall behind the live stream before it is dropped (`CLOSE_TOO_SLOW`)."""
 READ_ATTEMPTS = 5
@@ -398,6 +408,8 @@ class Connection:
         elif isinstance(msg, Cancel):
             await self._own(msg.task_id)
             self._background(msg.task_id, self.studio.cancel(msg.task_id, self.user_id))
+        elif isinstance(msg, Auth):
+            await self.error("invalid_request", "this socket is signed in already")
 
     async def _command(self, task_id: str, msg: Command) -> None:
         result = await self.studio.command(task_id, self.user_id, msg.command, msg.params)
@@ -413,9 +425,39 @@ async def _receive_text(ws: WebSocket) -> str | bytes | None:
     return text if text is not None else message.get("bytes", b"")
 
 
+def _subprotocol(ws: WebSocket) -> str | None:
+    """The subprotocol to select: `pixora` if offered, else the offered bearer one (a browser
+    fails a socket whose server selects none of the offered subprotocols)."""
+    offered = ws.scope.get("subprotocols") or []
+    if SUBPROTOCOL in offered:
+        return SUBPROTOCOL
+    return next((p for p in offered if p.startswith(BEARER_SUBPROTOCOL)), None)
+
+
+async def _sign_in(ws: WebSocket, studio: Studio) -> str:
+    """The user id of an accepted socket: its token from the query or subprotocol, else from
+    a first frame `{"type": "auth", "token"}` sent within `AUTH_WAIT_S`.
+
+    Raises:
+        AuthError: no token in time, or an invalid one.
+    """
+    token = request_token(ws)
+    if token is None:
+        try:
+            raw = await asyncio.wait_for(_receive_text(ws), AUTH_WAIT_S)
+            first = parse_frame(raw) if raw is not None else None
+        except (TimeoutError, ProtocolError):
+            first = None
+        if not isinstance(first, Auth):
+            raise AuthError("missing token: use ?token=, the pixora.bearer.<token> "
+                            "subprotocol, or a first frame {\"type\": \"auth\", \"token\"}")
+        token = first.token
+    return verify_token(studio.settings, token)
+
+
 async def chat_socket(ws: WebSocket) -> None:
-    """The `/api/chat/ws` endpoint. Query: `token` (required), `task_id` and `last_event_id`
-    (optional: watch that task from the start, as `resume` does).
+    """The `/api/chat/ws` endpoint. Sign-in: see `_sign_in`. Query: `task_id` and
+    `last_event_id` (optional: watch that task from the start, as `resume` does).
 
     Closes with 4401 for a missing or invalid token, 4403 when `task_id` belongs to another
     user and 4404 when it does not exist.
@@ -423,11 +465,12 @@ async def chat_socket(ws: WebSocket) -> None:
     studio: Studio = ws.app.state.studio
     runner: TaskRunner = ws.app.state.runner
     relays: RelayHub = ws.app.state.relays
-    await ws.accept()
+    await ws.accept(subprotocol=_subprotocol(ws))
     try:
-        user_id = authenticate(studio.settings, ws)
+        user_id = await _sign_in(ws, studio)
     except AuthError as err:
-        await ws.close(CLOSE_UNAUTHORIZED, reason=str(err)[:120])
+        with contextlib.suppress(RuntimeError, OSError):  # the client may be gone already
+            await ws.close(CLOSE_UNAUTHORIZED, reason=str(err)[:120])
         return
     conn = Connection(ws, studio, runner, user_id, relays)
     try:
