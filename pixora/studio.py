@@ -119,8 +119,19 @@ class Studio:
             raise Forbidden(f"task {task_id} belongs to another user")
         return task
 
-    async def list_tasks(self, user_id: str) -> list[TaskContext]:
-        return await self.store.list_for_user(user_id)
+    async def list_tasks(
+        self, user_id: str, limit: int = 50, cursor: str | None = None
+    ) -> tuple[list[TaskContext], str | None]:
+        """A page of the user's tasks, newest first, and the cursor of the next page (None on
+        the last). See `TaskStore.page_for_user`.
+
+        Raises:
+            InvalidRequest: `cursor` is not one of the user's tasks.
+        """
+        try:
+            return await self.store.page_for_user(user_id, limit, cursor)
+        except TaskNotFound:
+            raise InvalidRequest("cursor is not a cursor this list gave out") from None
 
     async def video_key(self, task_id: str, user_id: str, version: int | None = None) -> str:
         """Storage key of a finished video (the latest when `version` is None).

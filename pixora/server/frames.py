@@ -1,5 +1,6 @@
-"""Bounded JSON decoding of client frames: size, nesting depth, number and string length are
-checked so no frame can make the decoder recurse, build a huge integer, or hold a huge string.
+"""Bounded JSON decoding of client input (WebSocket frames, REST bodies): size, nesting
+depth, number and string length are checked so no input can make the decoder recurse, build a
+huge integer, or hold a huge string.
 
 Limits apply to the raw text before any Python object is built (depth) and while it is built
 (numbers); strings are checked on the decoded value.
