@@ -167,9 +167,13 @@ def completion(
     })
 
 
-def error(code: str, message: str) -> Payload:
-    """`data: {code (machine-readable), message (prose)}`."""
-    return Payload(type="error", data={"code": code, "message": message})
+def error(code: str, message: str, retry_after_s: int | None = None) -> Payload:
+    """`data: {code (machine-readable), message (prose)}`, plus `retry_after_s` (seconds to
+    wait) for `rate_limited`."""
+    data: dict[str, Any] = {"code": code, "message": message}
+    if retry_after_s is not None:
+        data["retry_after_s"] = retry_after_s
+    return Payload(type="error", data=data)
 
 
 def task_created(user_id: str) -> Payload:

@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from pixora.config import Settings
 from pixora.server import logs, rest
 from pixora.server.exposure import secure_settings
+from pixora.server.ratelimit import RateLimits
 from pixora.server.ws import RelayHub, TaskRunner, chat_socket
 from pixora.studio import Studio
 
@@ -41,6 +42,7 @@ def create_app(studio: Studio) -> Starlette:
 
     runner = TaskRunner()
     relays = RelayHub(studio.events)
+    limits = RateLimits(studio.settings, studio.store.redis)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -71,6 +73,7 @@ def create_app(studio: Studio) -> Starlette:
     app.state.studio = studio
     app.state.runner = runner
     app.state.relays = relays
+    app.state.limits = limits
     return app
 
 

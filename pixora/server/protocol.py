@@ -167,6 +167,8 @@ def direct(payload: Payload, task_id: str | None = None) -> dict[str, Any]:
     }
 
 
-def error_message(code: str, message: str, task_id: str | None = None) -> dict[str, Any]:
-    """An `error` for one socket: `data.code` is machine-readable, `data.message` is prose."""
-    return direct(events.error(code, message), task_id)
+def error_message(code: str, message: str, task_id: str | None = None,
+                  retry_after_s: int | None = None) -> dict[str, Any]:
+    """An `error` for one socket: `data.code` is machine-readable, `data.message` is prose,
+    `data.retry_after_s` (only for `rate_limited`) the seconds to wait."""
+    return direct(events.error(code, message, retry_after_s), task_id)

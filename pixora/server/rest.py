@@ -24,6 +24,7 @@ from pixora.server.auth import (
     verify_supabase_token,
 )
 from pixora.server.frames import MAX_FRAME_BYTES, FrameError, decode
+from pixora.server.ratelimit import RateLimited
 from pixora.storage.base import InvalidKey, validate_key
 from pixora.studio import Studio, StudioError
 
@@ -158,6 +159,13 @@ async def exchange_token(request: Request) -> Response:
     `{"username": NAME}`. Answers `{"access_token", "token_type": "bearer", "expires_in"
     (s), "user_id"}`."""
     settings = _studio(request).settings
+    try:
+        await request.app.state.limits.hit("sign_in", request.client.host if request.client
+                                           else "unknown")
+    except RateLimited as err:
+        response = _error("rate_limited", str(err), 429)
+        response.headers["Retry-After"] = str(err.retry_after_s)
+        return response
     body = await _json_body(request)
     supabase_token = body.get("supabase_token")
     username = body.get("username")

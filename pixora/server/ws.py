@@ -50,6 +50,7 @@ from pixora.server.protocol import (
     error_message,
     parse_frame,
 )
+from pixora.server.ratelimit import RateLimited, RateLimits
 from pixora.studio import Forbidden, Studio, StudioError, command_tool
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_SLOW = 4408
+CLOSE_TOO_MANY_SOCKETS = 4429
 CLOSE_SERVER_ERROR = 1011
 """The server could not read the task's events (Redis failed after retries): reconnect and
 `resume` from the last event id received."""
@@ -256,12 +258,13 @@ class Connection:
     """One authenticated socket: its sends, its watched tasks and its message handlers."""
 
     def __init__(self, ws: WebSocket, studio: Studio, runner: TaskRunner, user_id: str,
-                 relays: RelayHub | None = None) -> None:
+                 relays: RelayHub, limits: RateLimits) -> None:
         self.ws = ws
         self.studio = studio
         self.runner = runner
         self.user_id = user_id
-        self.relays = relays or RelayHub(studio.events)
+        self.relays = relays
+        self.limits = limits
         self._send_lock = asyncio.Lock()
         self._relays: dict[str, _Relay] = {}
         self._open = True
@@ -281,8 +284,9 @@ class Connection:
             except (WebSocketDisconnect, RuntimeError, OSError):
                 self._open = False
 
-    async def error(self, code: str, message: str, task_id: str | None = None) -> None:
-        await self.send(error_message(code, message, task_id))
+    async def error(self, code: str, message: str, task_id: str | None = None,
+                    retry_after_s: int | None = None) -> None:
+        await self.send(error_message(code, message, task_id, retry_after_s))
 
     def watch(self, task_id: str, after: int) -> None:
         """Relay the task's events with id greater than `after`, replayed then followed.
@@ -368,10 +372,18 @@ class Connection:
             self.watch(task_id, await self.studio.events.last_id(task_id))
 
     async def _target(self, task_id: str | None) -> str:
-        """The task a chat message or command is for: `task_id` (checked), or a new task."""
+        """The task a chat message or command is for: `task_id` (checked), or a new task.
+        Counts one message (and one task when it makes one) against the user's limits.
+
+        Raises:
+            RateLimited: over the user's message or task limit; nothing was started.
+        """
         if task_id is None:
+            await self.limits.hit("messages", self.user_id)
+            await self.limits.hit("tasks", self.user_id)
             return await self._new_task()
         await self._own(task_id)
+        await self.limits.hit("messages", self.user_id)
         return task_id
 
     async def _new_task(self) -> str:
@@ -465,6 +477,7 @@ async def chat_socket(ws: WebSocket) -> None:
     studio: Studio = ws.app.state.studio
     runner: TaskRunner = ws.app.state.runner
     relays: RelayHub = ws.app.state.relays
+    limits: RateLimits = ws.app.state.limits
     await ws.accept(subprotocol=_subprotocol(ws))
     try:
         user_id = await _sign_in(ws, studio)
@@ -472,12 +485,17 @@ async def chat_socket(ws: WebSocket) -> None:
         with contextlib.suppress(RuntimeError, OSError):  # the client may be gone already
             await ws.close(CLOSE_UNAUTHORIZED, reason=str(err)[:120])
         return
-    conn = Connection(ws, studio, runner, user_id, relays)
+    conn = Connection(ws, studio, runner, user_id, relays, limits)
     try:
-        if not await _watch_from_query(conn):
-            return
-        while conn.open and (raw := await _receive_text(ws)) is not None:
-            await _dispatch(conn, raw)
+        async with limits.socket(user_id):
+            if not await _watch_from_query(conn):
+                return
+            while conn.open and (raw := await _receive_text(ws)) is not None:
+                await _dispatch(conn, raw)
+    except RateLimited as err:
+        await conn.error("rate_limited", str(err), retry_after_s=err.retry_after_s)
+        with contextlib.suppress(RuntimeError, OSError):
+            await ws.close(CLOSE_TOO_MANY_SOCKETS, reason="too many open sockets")
     except WebSocketDisconnect:
         pass
     finally:
@@ -518,6 +536,9 @@ async def _dispatch(conn: Connection, raw: str | bytes) -> None:
         return
     try:
         await conn.handle(msg)
+    except RateLimited as exc:
+        await conn.error("rate_limited", str(exc), getattr(msg, "task_id", None),
+                         exc.retry_after_s)
     except Exception as exc:
         known = studio_error(exc)
         if known is None:
