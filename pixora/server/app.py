@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -106,5 +107,12 @@ async def serve(settings: Settings, host: str | None = None, port: int | None = 
 
 
 def run_server(settings: Settings, host: str | None = None, port: int | None = None) -> None:
-    """Blocking form of `serve`, for the CLI."""
+    """Blocking form of `serve`, for the CLI. SIGTERM stops it as SIGINT does: uvicorn
+    finishes its connections, the Studio closes, and exit handlers (the embedded Redis's
+    shutdown) run; both end in KeyboardInterrupt.
+
+    Raises:
+        KeyboardInterrupt: stopped by SIGINT or SIGTERM.
+    """
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     asyncio.run(serve(settings, host, port))
