@@ -234,6 +234,10 @@ class Asset(Model):
     """The queue worker that made it (`host:pid:tag`), None outside a worker."""
     words: list[tuple[str, float, float]] = Field(
         default_factory=list, description="Narration: (word, start s, end s) of each word.")
+    boxes: dict[str, tuple[int, int, int, int]] = Field(
+        default_factory=dict, description="Scene image: where each character in frame was "
+        "drawn, by id, as (left, top, right, bottom) pixels; empty when the provider cannot "
+        "say.")
     created_at: float = Field(default_factory=_now)
 
 

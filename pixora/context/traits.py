@@ -57,6 +57,10 @@ _GARMENT_ALIASES = {"coat": ("raincoat", "peacoat", "coat"), "jacket": ("jacket"
 MARKS = ("glasses", "freckles", "beard", "moustache", "hat", "cap", "scar", "patch", "spots",
          "stripes", "wings", "antenna", "bow", "earrings", "tattoo")
 """Distinctive marks a description may name."""
+SPECIES_COLOR = {"fox": "ginger", "bear": "brown", "horse": "chestnut", "fish": "orange",
+                 "goldfish": "orange", "panda": "white", "lion": "golden", "tiger": "orange",
+                 "frog": "green", "owl": "brown", "penguin": "black", "creature": "teal"}
+"""The fur colour a species has when its description names none."""
 HAIR_STYLES = ("short", "long", "curly", "braided", "wavy", "cropped", "bald", "ponytail")
 _STYLE_WORDS = {"shoulder-length": "long", "silver-streaked": "short"}
 
@@ -127,7 +131,7 @@ def derive_traits(cid: str, kind: str, description: str, name: str = "") -> Trai
         hair = hair_m.group(1)
     elif not person:
         first = re.search(rf"\b({_COLOR_RE})\b", text)
-        hair = first.group(1) if first else _pick(
+        hair = first.group(1) if first else SPECIES_COLOR.get(kind) or _pick(
             seed, "fur", ("silver", "white", "grey") if kind == "robot" else
             ("brown", "ginger", "black", "cream", "grey", "golden"))
     else:

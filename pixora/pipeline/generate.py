@@ -77,6 +77,39 @@ class GenerationRun:
             lambda out: image.generate_image(req, out), ("image", req),
         )
 
+    async def _references(self, refs: dict[str, Asset]) -> None:
+        """Record each character's reference sheet (`refs`, by id) as its `reference_image`,
+        in the current breakdown version (a reference is not an edit)."""
+        bd = self.ctx.breakdown
+        if bd is None or all(c.reference_image == refs[c.id].key for c in bd.characters
+                             if c.id in refs):
+            return
+
+        def record(ctx: TaskContext) -> None:
+            for c in ctx.breakdown.characters if ctx.breakdown else []:
+                if c.id in refs:
+                    c.reference_image = refs[c.id].key
+
+        self.ctx = await self.svc.store.update(self.task_id, record)
+        self.assets.ctx = self.ctx
+
+    async def character_sheet(self, character_id: str) -> Asset:
+        """Make (or reuse) the reference sheet of one character of the current breakdown,
+        approved or not, and record it as the character's `reference_image`.
+
+        Raises:
+            KeyError: no such character.
+            BudgetExceeded: see `AssetCache.reserve`.
+        """
+        self._load(await self.svc.store.load(self.task_id))
+        bd = self.ctx.breakdown
+        ch = next((c for c in bd.characters if c.id == character_id), None) if bd else None
+        if bd is None or ch is None:
+            raise KeyError(f"no character {character_id!r}")
+        asset = await self._character(bd, ch)
+        await self._references({ch.id: asset})
+        return asset
+
     async def _narration(self, bd: Breakdown, scene: Scene) -> Asset:
         speech = self.svc.providers.speech
         req = requests.narration_request(bd, scene)
@@ -108,7 +141,8 @@ class GenerationRun:
         return await self.assets.get_or_make(
             f"scene_{scene.index}/image", "image", key,
             {
-                "req": {**req.__dict__, "references": [refs[c.id].inputs_hash for c in people]},
+                "req": {**req.__dict__, "references": [refs[c.id].inputs_hash for c in people],
+                        "cast": [c.model_dump(include={"id", "kind", "traits"}) for c in people]},
                 "provider": image.name,
             },
             lambda out: image.generate_image(req, out), ("image", req),
@@ -243,6 +277,7 @@ class GenerationRun:
             strict=True,
         ):
             refs[ch.id] = asset
+        await self._references(refs)
         narrations, images = await asyncio.gather(
             self._staged("narration", "Narration", [self._narration(bd, s) for s in scenes]),
             self._staged("images", "Scene image", [self._image(bd, s, refs) for s in scenes]),
