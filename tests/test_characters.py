@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -90,7 +92,7 @@ def test_each_kind_is_drawn_where_its_box_says():
     img, boxes = draw_scene(ImageRequest("a meadow, wide shot", 1280, 480, seed=3, cast=zoo))
     assert list(boxes) == [c.id for c in zoo]
     spans = sorted((b[0], b[2]) for b in boxes.values())
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), "side by side, no overlap"
+    assert all(a[1] <= b[0] for a, b in pairwise(spans)), "side by side, no overlap"
     blank, _ = draw_scene(ImageRequest("a meadow, wide shot", 1280, 480, seed=3))
     diff = np.abs(np.asarray(img, np.float32) - np.asarray(blank, np.float32)).sum(axis=2)
     for cid, (x0, y0, x1, y1) in boxes.items():
