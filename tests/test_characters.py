@@ -137,3 +137,4 @@ def test_the_reference_sheet_shows_four_views_of_the_character():
     assert np.abs(front - back).mean() > 1, "the back view shows no face"
     dog = render_character_sheet(REX, (1024, 512))
     assert _share(dog, (0, 100, 1024, 440), COLORS["cream"], 40) > 0.05
+

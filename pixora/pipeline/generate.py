@@ -79,7 +79,8 @@ class GenerationRun:
 
     async def _references(self, refs: dict[str, Asset]) -> None:
         """Record each character's reference sheet (`refs`, by id) as its `reference_image`,
-        in the current breakdown version (a reference is not an edit)."""
+        in the current breakdown version (a reference is not an edit), and show it (a
+        `scene_breakdown` event)."""
         bd = self.ctx.breakdown
         if bd is None or all(c.reference_image == refs[c.id].key for c in bd.characters
                              if c.id in refs):
@@ -92,23 +93,7 @@ class GenerationRun:
 
         self.ctx = await self.svc.store.update(self.task_id, record)
         self.assets.ctx = self.ctx
-
-    async def character_sheet(self, character_id: str) -> Asset:
-        """Make (or reuse) the reference sheet of one character of the current breakdown,
-        approved or not, and record it as the character's `reference_image`.
-
-        Raises:
-            KeyError: no such character.
-            BudgetExceeded: see `AssetCache.reserve`.
-        """
-        self._load(await self.svc.store.load(self.task_id))
-        bd = self.ctx.breakdown
-        ch = next((c for c in bd.characters if c.id == character_id), None) if bd else None
-        if bd is None or ch is None:
-            raise KeyError(f"no character {character_id!r}")
-        asset = await self._character(bd, ch)
-        await self._references({ch.id: asset})
-        return asset
+        await self.svc.events.append(self.task_id, events.scene_breakdown(self.ctx))
 
     async def _narration(self, bd: Breakdown, scene: Scene) -> Asset:
         speech = self.svc.providers.speech

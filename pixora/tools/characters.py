@@ -8,7 +8,6 @@ from agents import RunContextWrapper
 
 from pixora.context.models import Breakdown, Character, character_id
 from pixora.context.traits import COLORS, SKINS, Traits, derive_traits
-from pixora.pipeline.generate import GenerationRun
 from pixora.tools.common import ToolError, result, save_breakdown
 from pixora.tools.common import tool as pixora_tool
 from pixora.tools.context import AgentContext
@@ -23,9 +22,9 @@ async def generate_character_tool(
     role: str = "",
     personality: str = "",
 ) -> str:
-    """Add a character with consistent visual traits and make its reference sheet (one image
-    from four angles: front, three-quarter, profile, back), which every scene it is in
-    follows.
+    """Add a character with consistent visual traits. Its reference sheet (one image from four
+    angles: front, three-quarter, profile, back), which every scene it is in follows, is made
+    when the approved breakdown is generated: nothing is made before approval.
 
     Args:
         name: The character's name, or a role name such as "the painter".
@@ -54,15 +53,9 @@ async def generate_character_tool(
         return bd
 
     task = await save_breakdown(ctx.context, change)
-    sheet = await _sheet(ctx.context, made["id"])
-    return result(character_id=made["id"], reference_image=sheet,
+    return result(character_id=made["id"],
                   version=task.breakdown.version if task.breakdown else None)
 
-
-async def _sheet(actx: AgentContext, cid: str) -> str:
-    """Make character `cid`'s reference sheet; its storage key."""
-    asset = await GenerationRun(actx.svc, actx.task_id).character_sheet(cid)
-    return asset.key
 
 
 def _checked_traits(edits: dict[str, object]) -> dict[str, object]:
@@ -100,8 +93,8 @@ async def update_character_tool(
 ) -> str:
     """Change fields of a character; each given value is saved as written, the others stay.
     New `traits` words re-derive the structured traits; the structured fields (age ... marks)
-    then override them one by one. Remakes the reference sheet; only scenes the character is
-    in are re-rendered. Makes a new breakdown version that needs the user's approval.
+    then override them one by one. Once approved, its reference sheet and only the scenes it
+    is in are re-rendered. Makes a new breakdown version that needs the user's approval.
 
     Args:
         character_id: The character's id (from generate_character_tool or the breakdown).
@@ -147,8 +140,7 @@ async def update_character_tool(
         raise ToolError(f"no character {character_id!r} (known: {known})")
 
     task = await save_breakdown(ctx.context, change)
-    sheet = await _sheet(ctx.context, character_id)
-    return result(character_id=character_id, reference_image=sheet,
+    return result(character_id=character_id,
                   changed=sorted(["traits" if k == "description" else k for k in fields]
                                  + list(edits)),
                   version=task.breakdown.version if task.breakdown else None)
