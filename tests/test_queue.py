@@ -251,6 +251,19 @@ async def test_status_never_reports_a_stale_eta(studio: Studio) -> None:
     assert out["progress"]["percent"] == 42 and out["progress"]["eta_s"] is None
     assert "not running" in out["progress"]["message"]
     # Without an approved breakdown the sweep cannot resume it: failed, resumable by approving.
-    assert await studio.runs.queue.sweep() == []  # type: ignore[attr-defined]
+    assert await studio.runs.queue.sweep(scan=True) == []  # type: ignore[attr-defined]
     after = await studio.store.load(task.task_id)
     assert after.stage == Stage.FAILED and "approve again" in (after.error or "")
+
+
+async def test_a_studio_closed_at_once_stops_its_worker(settings: Settings,
+                                                        redis: aioredis.Redis) -> None:
+    """Closing right after opening (before arq's loop has run) stops the embedded worker and
+    unregisters it, instead of leaving the poll loop running."""
+    from pixora.context import keys
+
+    for _ in range(3):
+        opened = await Studio.open(settings)
+        await asyncio.wait_for(opened.close(), 20)
+    assert await redis.zcard(keys.WORKERS) == 0
+    assert not [t for t in asyncio.all_tasks() if t.get_name().startswith("arq-worker:")]
