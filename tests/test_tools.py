@@ -57,6 +57,11 @@ async def test_character_traits_are_derived_then_edited_one_by_one(studio: Studi
     after = (await studio.store.load(tid)).breakdown.characters[0]
     assert after.traits == mia.traits.model_copy(update={"outfit_color": "yellow",
                                                          "marks": ["glasses"]})
+    rex = await studio.command(tid, "ada", "generate_character", {
+        "name": "Rex", "kind": "dog", "traits": "a scruffy dog", "outfit": "collar",
+        "outfit_color": "red"})
+    t = (await studio.store.load(tid)).breakdown.characters[1].traits
+    assert rex["character_id"] == "rex" and (t.outfit, t.outfit_color) == ("collar", "red")
     bad = await studio.command(tid, "ada", "update_character", {
         "character_id": "mia", "hair": "plaid"})
     assert bad["status"] == "error" and "colour name" in bad["message"]

@@ -187,6 +187,7 @@ class GenerationRun:
         if kind == "narration":
             return await self._narration(bd, scene)
         refs = {c.id: await self._character(bd, c) for c in requests.scene_people(bd, scene)}
+        await self._references(refs)
         image = await self._image(bd, scene, refs)
         if kind == "image":
             return image

@@ -21,10 +21,15 @@ async def generate_character_tool(
     kind: str = "person",
     role: str = "",
     personality: str = "",
+    outfit: str | None = None,
+    outfit_color: str | None = None,
+    hair: str | None = None,
 ) -> str:
-    """Add a character with consistent visual traits. Its reference sheet (one image from four
-    angles: front, three-quarter, profile, back), which every scene it is in follows, is made
-    when the approved breakdown is generated: nothing is made before approval.
+    """Add a character with consistent visual traits. The structured traits (age, build,
+    hair, skin, outfit and colours, marks) are read from `traits`; `outfit`, `outfit_color`
+    and `hair` override what the words say. Its reference sheet (one image from four angles:
+    front, three-quarter, profile, back), which every scene it is in follows, is made when the
+    approved breakdown is generated: nothing is made before approval.
 
     Args:
         name: The character's name, or a role name such as "the painter".
@@ -33,9 +38,14 @@ async def generate_character_tool(
         kind: person, or an animal species (dog, cat...), or robot, alien...
         role: Their part in the story, e.g. protagonist, companion, narrator's friend.
         personality: How they behave, for narration and posing.
+        outfit: The main garment, e.g. "raincoat" (a collar for an animal); null: from traits.
+        outfit_color: Colour name of the outfit, e.g. "yellow"; null: from traits.
+        hair: Colour name of the hair or fur, e.g. "auburn"; null: from traits.
     """
     if not name.strip() or not traits.strip():
         raise ToolError("a character needs a name and visible traits")
+    edits = _checked_traits({k: v for k, v in {
+        "outfit": outfit, "outfit_color": outfit_color, "hair": hair}.items() if v is not None})
     made: dict[str, str] = {}
 
     def change(bd: Breakdown | None) -> Breakdown:
@@ -45,10 +55,12 @@ async def generate_character_tool(
             raise ToolError(f"a character named {name.strip()!r} exists already; use "
                             "update_character_tool")
         cid = character_id(name, {c.id for c in bd.characters})
-        bd.characters.append(Character(
+        ch = Character(
             id=cid, name=name.strip(), kind=kind.strip() or "person", role=role.strip(),
             description=traits.strip(), personality=personality.strip(),
-        ))
+        )
+        bd.characters.append(ch.model_copy(update={"traits": Traits.model_validate(
+            {**ch.traits.model_dump(), **edits})}))
         made["id"] = cid
         return bd
 
