@@ -48,6 +48,8 @@ def test_a_coat_edit_recolours_a_raincoat_and_another_garment_replaces_it():
         **t.model_dump(), "outfit_color": "yellow"}
     assert (edit_traits(t, "dress", "blue").outfit, edit_traits(t, "hair", "black").hair) == (
         "dress", "black")
+    assert edit_traits(t, "top", "red").model_dump() == {**t.model_dump(), "outfit_color": "red"}
+    assert edit_traits(t, "overalls", "red").outfit == "overalls"
     with pytest.raises(ValueError, match="colour"):
         edit_traits(t, "coat", "plaid")
     with pytest.raises(ValueError, match="not 'umbrella'"):

@@ -206,10 +206,13 @@ def edit_traits(t: Traits, thing: str, color: str) -> Traits:
     """
     if color not in COLORS:
         raise ValueError(f"unknown colour {color!r}; use one of {', '.join(sorted(COLORS))}")
-    thing = thing.lower().rstrip("s") if thing.lower() not in ("dress",) else thing.lower()
+    thing = thing.lower()
+    if thing not in OUTFITS and thing.endswith("s") and thing[:-1] in (
+            *OUTFITS, "feather", "scale"):
+        thing = thing[:-1]
     if thing in ("hair", "fur", "mane", "feather", "plating", "scale"):
         return t.model_copy(update={"hair": color})
-    if thing in _GARMENT_ALIASES.get(thing, ()) and t.outfit in _GARMENT_ALIASES[thing]:
+    if thing in _GARMENT_ALIASES and t.outfit in _GARMENT_ALIASES[thing]:
         return t.model_copy(update={"outfit_color": color})
     if thing == t.outfit:
         return t.model_copy(update={"outfit_color": color})
