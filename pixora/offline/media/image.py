@@ -11,23 +11,21 @@ gallery wall; an abstract composition when nothing drawable is named) and the sh
 from their traits as part of the picture, and the result says where (`MediaFile.boxes`);
 reference images are for cloud providers and not drawn. It takes its palette from the mood
 category and the lighting, grades the frame (saturation, hue, vignette, film grain) and sets
-the title as a lower third. A prompt of the form "character portrait of <name>, <role>.
-<description>" gives a character reference portrait; a prompt starting "character sheet"
-with one character in `cast` gives its reference sheet (four angles, see `sheet`). Output is
+the title as a lower third. A prompt starting "character sheet" with one character in `cast`
+gives its reference sheet (four angles, see `sheet`). Output is
 a PNG of exactly the requested size; the same request and seed always give the same pixels.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 from pathlib import Path
 
 from PIL import Image
 
 from pixora.media.protocols import ImageRequest, MediaFile
 from pixora.offline.media.scene_art.layout import layout_scene, render_frame
-from pixora.offline.media.scene_art.portrait import character_colors, render_character_portrait
+from pixora.offline.media.scene_art.portrait import character_colors
 from pixora.offline.media.scene_art.prompt import SceneReading, read_scene
 from pixora.offline.media.scene_art.sheet import render_character_sheet
 from pixora.offline.media.scene_art.typography import draw_title
@@ -39,26 +37,16 @@ __all__ = [
     "SceneReading",
     "character_colors",
     "draw_scene",
-    "generate_character_portrait",
     "layout_scene",
     "read_scene",
-    "render_character_portrait",
     "render_scene",
 ]
-
-PORTRAIT_RX = re.compile(r"^\s*character portrait of ([^,.]+)[,.]?\s*(.*)$",
-                         re.IGNORECASE | re.DOTALL)
-
 
 def draw_scene(req: ImageRequest) -> tuple[Image.Image, dict[str, Box]]:
     """The still for `req` (req.width x req.height px), deterministic per seed, and where each
     character of `req.cast` was drawn, by id: (left, top, right, bottom) px."""
     if req.prompt.lower().startswith("character sheet") and len(req.cast) == 1:
         return render_character_sheet(req.cast[0], (req.width, req.height)), {}
-    portrait = PORTRAIT_RX.match(req.prompt)
-    if portrait:
-        return render_character_portrait(portrait.group(1).strip(), portrait.group(2),
-                                         (req.width, req.height)), {}
     img, boxes = render_frame(req)
     if req.title.strip():
         img = draw_title(img, req.title.strip())
@@ -96,16 +84,3 @@ class LocalImageGenerator:
 
         boxes = await asyncio.to_thread(work)
         return MediaFile(out, self.name, width=req.width, height=req.height, boxes=boxes)
-
-
-async def generate_character_portrait(name: str, description: str, out: Path,
-                                      size: tuple[int, int] = (512, 512)) -> MediaFile:
-    """Write a character reference portrait PNG (`size` px) to `out`; see
-    `render_character_portrait`."""
-
-    def work() -> None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        render_character_portrait(name, description, size).save(out, format="PNG")
-
-    await asyncio.to_thread(work)
-    return MediaFile(out, "local", width=size[0], height=size[1])
