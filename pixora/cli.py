@@ -91,6 +91,7 @@ async def render(settings: Settings, breakdown_file: Path, out: Path) -> Path:
         finally:
             await printer.stop()
         _print_captions(svc.storage, video)
+        _print_references(svc.storage, (await svc.store.load(task_id)).breakdown)
         return _publish(svc.storage.local_path(video.key), out)
     finally:
         await svc.close()
@@ -104,6 +105,14 @@ def _print_captions(storage: Storage, video: VideoVersion) -> None:
                           highlight=False)
 
 
+def _print_references(storage: Storage, breakdown: Breakdown | None) -> None:
+    """Print where each character's reference sheet is."""
+    for ch in breakdown.characters if breakdown else []:
+        if ch.reference_image:
+            path = storage.local_path(ch.reference_image).resolve()
+            console.print(f"Character {ch.name}: {path}", soft_wrap=True, highlight=False)
+
+
 async def _install_breakdown(svc: Services, task_id: str, breakdown: Breakdown) -> None:
     """Create the render task, or make `breakdown` its next approved version."""
     if not await svc.store.exists(task_id):
@@ -115,8 +124,9 @@ async def _install_breakdown(svc: Services, task_id: str, breakdown: Breakdown) 
 
     def fn(task: TaskContext) -> None:
         current = task.breakdown
-        if current is None or current.model_dump(exclude={"version"}) != breakdown.model_dump(
-                exclude={"version"}):
+        same = {"version": True, "characters": {"__all__": {"reference_image"}}}
+        if current is None or current.model_dump(exclude=same) != breakdown.model_dump(
+                exclude=same):
             task.set_breakdown(breakdown)
         assert task.breakdown is not None
         task.approved_version = task.breakdown.version
@@ -156,6 +166,7 @@ async def create(settings: Settings, args: argparse.Namespace) -> Path | None:
             raise CliError(task.error or "generation did not finish")
         path = studio.storage.local_path(task.videos[-1].key)
         _print_captions(studio.storage, task.videos[-1])
+        _print_references(studio.storage, task.breakdown)
         return _publish(path, args.out) if args.out else path.resolve()
     finally:
         await studio.close()

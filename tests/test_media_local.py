@@ -19,7 +19,6 @@ from pixora.offline.media import (
     LocalImageGenerator,
     PiperSpeech,
     SynthMusic,
-    generate_character_portrait,
 )
 from pixora.offline.media.image import layout_scene, read_scene, render_scene
 from pixora.offline.media.music import RATE, arrange, plan
@@ -88,21 +87,14 @@ async def test_title_is_set_in_the_lower_third(tmp_path: Path) -> None:
     assert luma(titled)[240:].max() > 240  # white lettering
 
 
-async def test_character_references_are_composited(tmp_path: Path) -> None:
+async def test_references_are_not_pasted_on_the_frame(tmp_path: Path) -> None:
     ref = tmp_path / "maya.png"
-    portrait = await generate_character_portrait("Maya", "long red hair, green jacket", ref)
-    assert Image.open(ref).size == (portrait.width, portrait.height) == (512, 512)
-    px = np.asarray(Image.open(ref).convert("RGB"), np.int32).reshape(-1, 3)
-    red = (px[:, 0] > 150) & (px[:, 1] < 80) & (px[:, 2] < 90)
-    green = (px[:, 1] > 120) & (px[:, 0] < 90) & (px[:, 2] < 110)
-    assert red.mean() > 0.02 and green.mean() > 0.02
+    Image.new("RGB", (512, 512), (200, 30, 40)).save(ref)
     gen = LocalImageGenerator()
     plain, with_ref = tmp_path / "plain.png", tmp_path / "with.png"
     await gen.generate_image(ImageRequest("sea at night", 640, 360), plain)
     await gen.generate_image(ImageRequest("sea at night", 640, 360, references=(ref,)), with_ref)
-    diff = np.abs(luma(plain) - luma(with_ref))
-    assert diff[10:100, 540:630].mean() > 30  # portrait in the top right corner
-    assert diff[200:, :300].max() == 0
+    assert np.abs(luma(plain) - luma(with_ref)).max() == 0  # no corner badge
     with pytest.raises(FileNotFoundError):
         await gen.generate_image(
             ImageRequest("sea", 64, 64, references=(tmp_path / "nope.png",)), plain)

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from providers_support import FAL_KEY, assert_no_secret, provider_settings
 from wire import FalServer, Reply
-from wire.fal import ELEVENLABS, FLUX, KLING, policy_refusal
+from wire.fal import ELEVENLABS, FLUX, KLING, KONTEXT, KONTEXT_MULTI, policy_refusal
 from wire.media import png
 
 from pixora.context.models import VoiceSpec
@@ -194,3 +194,45 @@ def test_kling_clip_does_not_depend_on_exact_length_or_keyframes(tmp_path):
     assert kling.depends_on(base) != kling.depends_on(shorter)  # a 5 s clip, not 10 s
     local = KenBurnsAnimator()
     assert local.depends_on(base) != local.depends_on(longer)
+
+
+def _sheet(path: Path, color: tuple[int, int, int]) -> Path:
+    Image.new("RGB", (64, 32), color).save(path)
+    return path
+
+
+@pytest.mark.parametrize("names", [("mia",), ("mia", "rex")])
+async def test_characters_in_frame_are_made_by_kontext_from_their_sheets(
+        server, tmp_path, names):
+    providers = select_providers(settings_for(server, tmp_path))
+    sheets = tuple(_sheet(tmp_path / f"{n}.png", (240, 210, 60)) for n in names)
+    req = ImageRequest(prompt="a park at noon", width=320, height=180,
+                       characters=tuple(f"{n}: a character" for n in names), references=sheets)
+    result = await providers.image.generate_image(req, tmp_path / "scene.png")
+    uploads = [h.json()["file_name"] for h in server.hits("POST /storage/upload/initiate")]
+    assert uploads == [f"{n}.png" for n in names]
+    app = KONTEXT if len(names) == 1 else KONTEXT_MULTI
+    (submit,) = server.hits(f"POST /{app}")
+    args = submit.json()
+    urls = [args["image_url"]] if len(names) == 1 else args["image_urls"]
+    assert [server.files[u.removeprefix(f"{server.base_url}/files/")] for u in urls] == [
+        s.read_bytes() for s in sheets]
+    assert args["aspect_ratio"] == "16:9" and "reference sheets" in args["prompt"]
+    assert server.hits(f"POST /{FLUX}") == []  # never a text-only image instead
+    assert (result.provider, result.note) == ("fal", "")
+    assert result.cost_usd == pytest.approx(0.04)
+    with Image.open(tmp_path / "scene.png") as img:
+        assert img.size == (320, 180)
+
+
+async def test_a_failed_kontext_call_falls_back_with_a_note(server, tmp_path):
+    providers = select_providers(settings_for(server, tmp_path))
+    server.fault(f"POST /{KONTEXT}", Reply(422, {"detail": [{
+        "loc": ["body", "image_url"], "msg": "Could not download the image",
+        "type": "file_download_error"}]}))
+    req = ImageRequest(prompt="a park", width=320, height=180, characters=("Mia: a girl",),
+                       references=(_sheet(tmp_path / "mia.png", (240, 210, 60)),))
+    result = await providers.image.generate_image(req, tmp_path / "scene.png")
+    assert len(server.hits(f"POST /{KONTEXT}")) == 1 and server.hits(f"POST /{FLUX}") == []
+    assert result.provider == "local" and result.cost_usd == 0
+    assert "fal image failed" in result.note and "Could not download" in result.note

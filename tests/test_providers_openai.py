@@ -22,6 +22,7 @@ from pixora.media.protocols import ContentPolicyError, ImageRequest, ProviderErr
 from pixora.providers import select_providers
 
 IMAGES = "POST /v1/images/generations"
+EDITS = "POST /v1/images/edits"
 SPEECH = "POST /v1/audio/speech"
 REQ = ImageRequest(prompt="a lighthouse on a cliff at dawn", width=320, height=180,
                    mood="intimate_story", lighting="golden_hour")
@@ -158,3 +159,42 @@ async def test_keys_never_reach_errors_notes_or_logs(server, tmp_path, caplog):
     assert "HTTP 401" in str(denied.value)
     assert_no_secret(result.note, str(refused.value), str(denied.value), caplog.text)
     assert "***" in result.note or "HTTP 500" in result.note
+
+
+def _sheet(path: Path, color: tuple[int, int, int]) -> Path:
+    Image.new("RGB", (64, 32), color).save(path)
+    return path
+
+
+async def test_characters_in_frame_are_drawn_from_their_reference_sheets(server, tmp_path):
+    providers = select_providers(settings_for(server, tmp_path))
+    mia = _sheet(tmp_path / "mia.png", (240, 210, 60))
+    rex = _sheet(tmp_path / "rex.png", (236, 222, 190))
+    req = ImageRequest(prompt="a park at noon", width=320, height=180,
+                       characters=("Mia: child person, wearing a yellow raincoat",
+                                   "Rex: adult dog, cream fur"), references=(mia, rex))
+    result = await providers.image.generate_image(req, tmp_path / "scene.png")
+    assert server.hits(IMAGES) == []  # never a text-only image instead
+    (hit,) = server.hits(EDITS)
+    form = hit.form()
+    assert [f[1] for f in form["image[]"]] == [mia.read_bytes(), rex.read_bytes()]
+    assert form["model"] == ["gpt-image-1"] and form["size"] == ["1536x1024"]
+    assert "reference sheets" in form["prompt"][0] and "yellow raincoat" in form["prompt"][0]
+    assert (result.provider, result.note) == ("openai", "")
+    assert result.cost_usd == pytest.approx(0.063)
+    with Image.open(tmp_path / "scene.png") as img:
+        assert img.size == (320, 180)
+
+
+async def test_a_failed_reference_edit_falls_back_with_a_note(server, tmp_path):
+    providers = select_providers(settings_for(server, tmp_path))
+    mia = _sheet(tmp_path / "mia.png", (240, 210, 60))
+    server.fault(EDITS, openai_error(400, "Invalid input image - format must be png.",
+                                     "invalid_image"))
+    req = ImageRequest(prompt="a park at noon", width=320, height=180,
+                       characters=("Mia: child person",), references=(mia,))
+    result = await providers.image.generate_image(req, tmp_path / "scene.png")
+    assert len(server.hits(EDITS)) == 1 and server.hits(IMAGES) == []
+    assert result.provider == "local" and result.cost_usd == 0
+    assert "openai image failed" in result.note and "Invalid input image" in result.note
+    assert (tmp_path / "scene.png").is_file()

@@ -252,6 +252,55 @@ async def test_status_never_reports_a_stale_eta(studio: Studio) -> None:
     assert out["progress"]["percent"] == 42 and out["progress"]["eta_s"] is None
     assert "not running" in out["progress"]["message"]
     # Without an approved breakdown the sweep cannot resume it: failed, resumable by approving.
-    assert await studio.runs.queue.sweep() == []  # type: ignore[attr-defined]
+    assert await studio.runs.queue.sweep(scan=True) == []  # type: ignore[attr-defined]
     after = await studio.store.load(task.task_id)
     assert after.stage == Stage.FAILED and "approve again" in (after.error or "")
+
+
+async def test_a_studio_closed_at_once_stops_its_worker(settings: Settings,
+                                                        redis: aioredis.Redis) -> None:
+    """Closing right after opening (before arq's loop has run) stops the embedded worker and
+    unregisters it, instead of leaving the poll loop running."""
+    from pixora.context import keys
+
+    for _ in range(3):
+        opened = await Studio.open(settings)
+        await asyncio.wait_for(opened.close(), 20)
+    assert await redis.zcard(keys.WORKERS) == 0
+    assert not [t for t in asyncio.all_tasks() if t.get_name().startswith("arq-worker:")]
+
+
+@pytest.mark.slow
+async def test_two_servers_serve_one_task(settings: Settings, redis: aioredis.Redis) -> None:
+    """One client on each of two servers (separate Studios on one Redis, one of them with the
+    embedded worker): chat on A, approve on B. Both clients see the same events, with the
+    same ids, without a gap or a duplicate."""
+    from server_live import live_server
+
+    token = issue_token(settings, "ada")
+    external = settings.model_copy(update={"workers": "external"})
+    one, two = await Studio.open(settings), await Studio.open(external)
+    try:
+        async with live_server(one) as a_addr, live_server(two) as b_addr, \
+                client(a_addr, token) as a, client(b_addr, token) as b:
+            await a.send({"message": "Create a 15-second video about paper lanterns"})
+            tid = (await a.until(of_type("task_created")))["task_id"]
+            await a.until(of_type("agent_message"), timeout=120)
+            await b.send({"type": "resume", "task_id": tid, "last_event_id": 0})
+            await b.until(of_type("agent_message"), timeout=30)
+            await b.send({"type": "approve", "task_id": tid, "approved": True})
+            done_b = await b.until(of_type("completion"), timeout=300)
+            done_a = await a.until(of_type("completion"), timeout=60)
+            assert done_a["id"] == done_b["id"]
+            ids_a = [e["id"] for e in a.events(tid)]
+            ids_b = [e["id"] for e in b.events(tid)]
+            assert ids_b == list(range(ids_b[0], ids_b[-1] + 1)), "a gap or a duplicate on B"
+            assert ids_a == list(range(ids_a[0], ids_a[-1] + 1)), "a gap or a duplicate on A"
+            assert ids_b[0] <= ids_a[0] and ids_a[-1] == ids_b[-1]
+            by_id_a = {e["id"]: e for e in a.events(tid)}
+            assert all(by_id_a[e["id"]] == e for e in b.events(tid) if e["id"] in by_id_a)
+            task = await one.store.load(tid)
+            assert task.stage == Stage.COMPLETED and task.approved_version is not None
+    finally:
+        await one.close()
+        await two.close()

@@ -43,6 +43,35 @@ async def test_characters_are_added_once_and_updated(studio: Studio):
     assert "known: zoe" in missing["message"]
 
 
+async def test_character_traits_are_derived_then_edited_one_by_one(studio: Studio):
+    tid = await _task_with_breakdown(studio)
+    await studio.command(tid, "ada", "generate_character", {
+        "name": "Mia", "role": "girl", "traits": "a young girl with curly red hair, wearing a "
+        "green raincoat"})
+    mia = (await studio.store.load(tid)).breakdown.characters[0]
+    assert (mia.traits.age, mia.traits.hair, mia.traits.hair_style) == ("child", "red", "curly")
+    assert (mia.traits.outfit, mia.traits.outfit_color) == ("raincoat", "green")
+    upd = await studio.command(tid, "ada", "update_character", {
+        "character_id": "mia", "outfit_color": "yellow", "marks": ["glasses"]})
+    assert upd["changed"] == ["marks", "outfit_color"]
+    after = (await studio.store.load(tid)).breakdown.characters[0]
+    assert after.traits == mia.traits.model_copy(update={"outfit_color": "yellow",
+                                                         "marks": ["glasses"]})
+    rex = await studio.command(tid, "ada", "generate_character", {
+        "name": "Rex", "kind": "dog", "traits": "a scruffy dog", "outfit": "collar",
+        "outfit_color": "red"})
+    t = (await studio.store.load(tid)).breakdown.characters[1].traits
+    assert rex["character_id"] == "rex" and (t.outfit, t.outfit_color) == ("collar", "red")
+    bad = await studio.command(tid, "ada", "update_character", {
+        "character_id": "mia", "hair": "plaid"})
+    assert bad["status"] == "error" and "colour name" in bad["message"]
+    redo = await studio.command(tid, "ada", "update_character", {
+        "character_id": "mia", "traits": "an old woman with silver hair in a navy coat"})
+    assert redo["changed"] == ["traits"]
+    t = (await studio.store.load(tid)).breakdown.characters[0].traits
+    assert (t.age, t.hair, t.outfit, t.outfit_color) == ("elderly", "silver", "coat", "navy")
+
+
 async def test_voice_and_music_are_breakdown_edits(studio: Studio):
     tid = await _task_with_breakdown(studio)
     out = await studio.command(tid, "ada", "update_voice", {"tone": "warm", "speed": 0.85})

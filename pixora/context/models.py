@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from pixora.context.traits import Traits, derive_traits
 from pixora.context.vocabulary import (
     CAPTION_STYLES,
     DEFAULT_MOOD,
@@ -99,7 +100,8 @@ def character_id(name: str, taken: set[str]) -> str:
 
 
 class Character(Model):
-    """A recurring character, kept visually consistent across scenes."""
+    """A recurring character, kept visually consistent across scenes. `traits` are derived
+    from the description, role and name (see `pixora.context.traits`) when not given."""
 
     id: str
     name: str
@@ -109,6 +111,16 @@ class Character(Model):
     description: str = Field("", description="Visual traits used in every image prompt.")
     personality: str = ""
     reference_image: str | None = Field(None, description="Storage key of the reference image.")
+    traits: Traits = Field(default_factory=Traits, description="What it looks like, structured.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_traits(cls, data: object) -> object:
+        if isinstance(data, dict) and data.get("traits") is None and "id" in data:
+            data = {**data, "traits": derive_traits(
+                str(data["id"]), str(data.get("kind") or "person"),
+                f"{data.get('description', '')} {data.get('role', '')}", str(data.get("name", "")))}
+        return data
 
 
 CaptionSize = Literal["small", "medium", "large"]
@@ -222,6 +234,10 @@ class Asset(Model):
     """The queue worker that made it (`host:pid:tag`), None outside a worker."""
     words: list[tuple[str, float, float]] = Field(
         default_factory=list, description="Narration: (word, start s, end s) of each word.")
+    boxes: dict[str, tuple[int, int, int, int]] = Field(
+        default_factory=dict, description="Scene image: where each character in frame was "
+        "drawn, by id, as (left, top, right, bottom) pixels; empty when the provider cannot "
+        "say.")
     created_at: float = Field(default_factory=_now)
 
 

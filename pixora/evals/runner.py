@@ -28,6 +28,7 @@ from pixora.context.events import Event
 from pixora.context.models import VideoVersion
 from pixora.evals.metrics import CaseRun, MetricResult, RenderSnapshot
 from pixora.evals.metrics import breakdown as breakdown_metric
+from pixora.evals.metrics import characters as characters_metric
 from pixora.evals.metrics import cost as cost_metric
 from pixora.evals.metrics import edits as edits_metric
 from pixora.evals.metrics import judge as judge_metric
@@ -145,7 +146,8 @@ class CaseRunner:
                   edits_metric.score(run),
                   await video_metric.score(run, self.studio.settings.loudness_lufs),
                   cost_metric.score(run, self.suite.limits),
-                  await judge_metric.score(run, self.judge), request_metric.score(run)):
+                  await judge_metric.score(run, self.judge), request_metric.score(run),
+                  characters_metric.score(run, self.studio.storage.local_path)):
             metrics[m.name] = m
         failed = any(m.status == "fail" for m in metrics.values())
         return CaseResult(

@@ -7,6 +7,9 @@ Prices are the providers' published list prices (checked 2025) for the models Pi
 - OpenAI gpt-4o-mini-tts: about $0.015 per minute of speech, taken as $0.015 per 1,000
   characters of narration (~1 minute).
 - fal FLUX.1 [dev]: $0.025 per megapixel, billed per image at its pixel count.
+- fal FLUX.1 Kontext [pro] (scenes made from character reference sheets): $0.04 per image.
+- OpenAI image edits from reference sheets are priced as a generation of the same size (the
+  sheets' input image tokens, about a cent for a few sheets, are not counted).
 - fal Kling 1.6 standard image-to-video: $0.045 per second, in 5 s or 10 s clips.
 - fal ElevenLabs multilingual v2: $0.10 per 1,000 characters.
 - Replicate meta/musicgen: billed per GPU second; about $0.003 per second of music.
@@ -30,10 +33,20 @@ OPENAI_IMAGE_SQUARE_USD = 0.042
 OPENAI_IMAGE_WIDE_USD = 0.063
 OPENAI_TTS_PER_1K_CHARS_USD = 0.015
 FLUX_PER_MEGAPIXEL_USD = 0.025
+KONTEXT_USD = 0.04
+KONTEXT_RATIOS = ("21:9", "16:9", "4:3", "3:2", "1:1", "2:3", "3:4", "9:16", "9:21")
 KLING_PER_SECOND_USD = 0.045
 KLING_CLIPS_S = (5, 10)
 ELEVENLABS_PER_1K_CHARS_USD = 0.10
 MUSICGEN_PER_SECOND_USD = 0.003
+
+
+def kontext_aspect_ratio(width: int, height: int) -> str:
+    """The aspect ratio Kontext offers (`KONTEXT_RATIOS`) nearest to width / height."""
+    def gap(ratio: str) -> float:
+        w, h = (int(v) for v in ratio.split(":"))
+        return abs(math.log(w / h) - math.log(width / height))
+    return min(KONTEXT_RATIOS, key=gap)
 
 
 def kling_clip_s(duration_s: float) -> int:
@@ -71,6 +84,8 @@ def estimate_cost_usd(provider: str, capability: Capability, req: Request) -> fl
             usd = OPENAI_IMAGE_WIDE_USD if wide else OPENAI_IMAGE_SQUARE_USD
         case "openai", "speech", SpeechRequest(text=text):
             usd = len(text) / 1000 * OPENAI_TTS_PER_1K_CHARS_USD
+        case "fal", "image", ImageRequest(references=refs) if refs:
+            usd = KONTEXT_USD
         case "fal", "image", ImageRequest(width=w, height=h):
             fw, fh = flux_size(w, h)
             usd = math.ceil(fw * fh / 1_000_000) * FLUX_PER_MEGAPIXEL_USD

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from pixora.context.models import VoiceSpec
+from pixora.context.models import Character, VoiceSpec
 from pixora.context.vocabulary import KenBurnsMove
 from pixora.media.captions.words import Word
 from pixora.net.errors import ContentPolicyError, ProviderError
@@ -31,6 +31,9 @@ class MediaFile:
     note: str = ""
     """A message the user should see about this file (e.g. a cloud provider failed and the local
     one stood in); empty in the normal case. The pipeline shows every non-empty note."""
+    boxes: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+    """Scene images only: where each character in frame was drawn, by character id, as
+    (left, top, right, bottom) pixels (right and bottom exclusive); empty when unknown."""
     words: tuple[Word, ...] = ()
     """Narration only: each word of the script and when it is spoken, in seconds from the
     start of this file (see `pixora.media.captions.words`)."""
@@ -41,7 +44,8 @@ class ImageRequest:
     """A scene still. `prompt` is the visual prompt; `title` may be drawn on the frame;
     `subject` is what the whole video is about (the user's request), for a prompt that names
     nothing drawable; `characters` describe the characters in frame, one each ("Mia: a young
-    girl with blond hair"); `references` are their reference images."""
+    girl with blond hair"); `cast` are those characters with their structured traits, in
+    breakdown order; `references` are their reference images."""
 
     prompt: str
     width: int
@@ -53,6 +57,7 @@ class ImageRequest:
     seed: int = 0
     subject: str = ""
     characters: tuple[str, ...] = ()
+    cast: tuple[Character, ...] = ()
     references: tuple[Path, ...] = field(default_factory=tuple)
 
 

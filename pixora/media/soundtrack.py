@@ -6,15 +6,15 @@ and loudness-normalised, in one ffmpeg graph plus a normalisation pass.
 - music: each cue looped (`-stream_loop`) or trimmed to its span, consecutive cues crossfaded
   over `MUSIC_CROSSFADE_S`, set to `music_level_db` and ducked under the narration with
   `sidechaincompress` (narration as the sidechain key);
-- a `FINAL_FADE_S` fade-out at the end, then EBU R128 loudness normalisation with two-pass
-  `loudnorm` (pass 1 measures; pass 2 applies the measured values: a linear gain when the
-  true-peak ceiling and loudness range allow, else loudnorm's dynamic mode), encoded as AAC
-  48 kHz stereo 192 kb/s.
+- a `FINAL_FADE_S` fade-out at the end, then EBU R128 loudness normalisation in two passes:
+  pass 1 renders the mix (48 kHz float WAV) and meters it with `ebur128` (integrated loudness,
+  true peak); pass 2 applies the gain to the target, with `alimiter` holding the peaks under
+  the true-peak ceiling when the gain alone would cross it, encodes AAC 48 kHz stereo
+  192 kb/s and meters the result.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,10 +26,14 @@ from pixora.media.ffmpeg import FFmpegError, run_ffmpeg, run_ffmpeg_stderr
 FINAL_FADE_S = 1.5
 MUSIC_CROSSFADE_S = 1.0
 TRUE_PEAK_DBTP = -1.0
-LOUDNESS_RANGE_LU = 20.0
 METER_FLUSH_S = 3.0
+SILENCE_LUFS = -70.0
+LIMITER_HEADROOM_DB = 0.5
+"""How far under the true-peak ceiling the limiter holds sample peaks."""
+"""ebur128's absolute gate: audio metered at or below it is silence."""
 AUDIO_RATE_HZ = 48_000
 AUDIO_BITRATE = "192k"
+FORMAT = f"aformat=sample_fmts=flt:sample_rates={AUDIO_RATE_HZ}:channel_layouts=stereo"
 DUCKING = "sidechaincompress=threshold=0.01:ratio=20:attack=20:release=350"
 """Measured: about 14 dB of gain reduction on the music under narration at -11 dBFS RMS."""
 
@@ -136,62 +140,76 @@ async def render_soundtrack(
         await run_ffmpeg("-filter_complex", ";".join(sg.graph), "-map", "[mix]",
                          *_aac_args(), "-f", "mp4", dest)
         return None
-    # Pass 1: render the mix once and measure it (integrated, range, true peak). Meters count
-    # only complete 400 ms blocks; trailing silence (below the -70 LUFS gate) lets them take
-    # in the real ending.
+    # Pass 1: render the mix once and meter it. Meters count only complete 400 ms blocks;
+    # trailing silence (below the -70 LUFS gate) lets them take in the real ending. The mix is
+    # pinned to 48 kHz so that no filter downstream negotiates the graph to another rate.
     flush = f"apad=pad_dur={METER_FLUSH_S}"
-    target = f"loudnorm=I={loudness_lufs}:TP={TRUE_PEAK_DBTP}:LRA={LOUDNESS_RANGE_LU}"
     mix = work / "mix.wav"
-    graph = [*sg.graph[:-1], sg.graph[-1].removesuffix("[mix]") + ",asplit=2[mix][meas]",
-             f"[meas]{flush},{target}:print_format=json[measured]"]
+    graph = [*sg.graph[:-1],
+             sg.graph[-1].removesuffix("[mix]") + f",{FORMAT},asplit=2[mix][meas]",
+             f"[meas]{flush},ebur128=peak=true[measured]"]
     log = await run_ffmpeg_stderr(
         "-y", *sg.inputs, "-filter_complex", ";".join(graph),
         "-map", "[mix]", "-c:a", "pcm_f32le", str(mix),
         "-map", "[measured]", "-f", "null", "-",
     )
-    m = _loudnorm_stats(log)
-    if m["input_i"] == "-inf":
+    m = _ebur128_summary(log)
+    if m.integrated is None:
         await run_ffmpeg("-i", mix, *_aac_args(), "-f", "mp4", dest)
         return None
-    # Pass 2: apply the measured values, encode, and meter the result. Where loudnorm's linear
-    # mode applies (the gain keeps the true peak under the ceiling and the range is within the
-    # target) it is a constant gain, applied here with `volume` at 48 kHz rather than through
-    # loudnorm's 192 kHz resampling; otherwise loudnorm normalises dynamically.
-    gain = loudness_lufs - float(m["input_i"])
-    if float(m["input_tp"]) + gain <= TRUE_PEAK_DBTP and float(m["input_lra"]) <= (
-        LOUDNESS_RANGE_LU
-    ):
-        normalise = f"volume={gain:.3f}dB"
-    else:
-        normalise = (
-            f"{target}:measured_I={m['input_i']}:measured_TP={m['input_tp']}"
-            f":measured_LRA={m['input_lra']}:measured_thresh={m['input_thresh']}"
-            f":offset={m['target_offset']}:linear=true,aresample={AUDIO_RATE_HZ}"
-        )
+    # Pass 2: the gain that brings the mix to the target (loudnorm's linear mode, applied at
+    # 48 kHz rather than through loudnorm's 192 kHz resampling). Where it would push the true
+    # peak over the ceiling, a look-ahead limiter holds the peaks under it (with headroom for
+    # inter-sample peaks, which a sample-peak limiter does not see); short peaks carry little
+    # energy, so the integrated loudness stays on target.
+    gain = loudness_lufs - m.integrated
+    normalise = f"volume={gain:.3f}dB"
+    if m.true_peak + gain > TRUE_PEAK_DBTP:
+        ceiling = 10 ** ((TRUE_PEAK_DBTP - LIMITER_HEADROOM_DB) / 20)
+        normalise += f",alimiter=limit={ceiling:.4f}:attack=5:release=50:level=false"
     second = f"[0:a]{normalise},asplit=2[out][check];[check]{flush},ebur128[checked]"
     log = await run_ffmpeg_stderr(
         "-y", "-i", str(mix), "-filter_complex", second,
         "-map", "[out]", *_aac_args(), "-f", "mp4", str(dest),
         "-map", "[checked]", "-f", "null", "-",
     )
-    return _integrated_lufs(log)
+    loudness = _ebur128_summary(log).integrated
+    if loudness is None:
+        raise FFmpegError("ebur128 metered the normalised soundtrack as silent")
+    return loudness
 
 
 def _aac_args() -> tuple[str, ...]:
     return ("-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ar", str(AUDIO_RATE_HZ), "-ac", "2")
 
 
-def _integrated_lufs(log: str) -> float:
-    """Integrated loudness (LUFS) from the ebur128 filter's summary."""
-    found = re.findall(r"I:\s+(-?[\d.]+|-inf) LUFS", log)
-    if not found:
+@dataclass(frozen=True)
+class Loudness:
+    """An `ebur128` summary: integrated loudness (LUFS; None when the audio is silent, at or
+    below `SILENCE_LUFS`) and true peak (dBTP; -inf as -200)."""
+
+    integrated: float | None
+    true_peak: float
+
+
+def _ebur128_summary(log: str) -> Loudness:
+    """The last summary the ebur128 filter printed in an ffmpeg log.
+
+    Raises:
+        FFmpegError: the log holds no summary.
+    """
+    at = log.rfind("Summary:")
+    if at < 0:
         raise FFmpegError("ebur128 printed no summary")
-    return float(found[-1])
+    summary = log[at:]
 
+    def value(label: str) -> float | None:
+        found = re.search(rf"{label}:\s+(-?[\d.]+|-inf)", summary)
+        if not found:
+            raise FFmpegError(f"ebur128 summary has no {label}")
+        return None if found.group(1) == "-inf" else float(found.group(1))
 
-def _loudnorm_stats(log: str) -> dict[str, str]:
-    """The last JSON block `loudnorm` printed (print_format=json)."""
-    blocks = re.findall(r"\{[^{}]*\"input_i\"[^{}]*\}", log)
-    if not blocks:
-        raise FFmpegError("loudnorm printed no measurement")
-    return json.loads(blocks[-1])
+    integrated = value("I")
+    peak = value("Peak") if "Peak:" in summary else None
+    return Loudness(None if integrated is None or integrated <= SILENCE_LUFS else integrated,
+                    -200.0 if peak is None else peak)

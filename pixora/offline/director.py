@@ -35,6 +35,7 @@ from openai.types.responses.response_usage import InputTokensDetails, OutputToke
 
 from pixora.context.models import Breakdown
 from pixora.context.task_view import read_task_view
+from pixora.context.traits import edit_traits
 from pixora.offline.intent import Intent, IntentKind, classify
 from pixora.offline.writing import parse_request, revise_scene
 
@@ -55,6 +56,7 @@ TOOL_FOR: dict[IntentKind, str] = {
     "captions": "update_captions_tool",
     "music": "generate_music_tool",
     "character": "generate_character_tool",
+    "character_edit": "update_character_tool",
     "approve": "generate_video_tool",
     "status": "check_generation_status_tool",
     "cancel": "cancel_generation_tool",
@@ -84,11 +86,31 @@ def caption_arguments(params: dict[str, Any], bd: Breakdown | None) -> dict[str,
     return args or None
 
 
+def trait_arguments(params: dict[str, Any], bd: Breakdown | None) -> dict[str, Any]:
+    """update_character_tool arguments for a look edit (`intent` params who, thing, colour):
+    the character named `who` (first name or full name, any case) with its new traits.
+
+    Raises:
+        ValueError: no breakdown, no such character, or a colour or thing that cannot be drawn.
+    """
+    who = str(params["who"]).lower()
+    cast = bd.characters if bd else []
+    ch = next((c for c in cast if who in (c.name.lower(), c.id, c.name.lower().split()[0])),
+              None)
+    if ch is None:
+        known = ", ".join(c.name for c in cast) or "none yet"
+        raise ValueError(f"there is no character called {params['who']} (characters: {known})")
+    new = edit_traits(ch.traits, str(params["thing"]), str(params["color"]))
+    changed = {k: v for k, v in new.model_dump().items() if v != getattr(ch.traits, k)}
+    return {"character_id": ch.id, **changed}
+
+
 def _owner(kind: IntentKind, has_video: bool) -> str:
     if kind in ("edit", "regenerate", "voice", "music", "captions"):
         return "editor" if has_video else "scene_breakdown"
     return {
-        "create": "scene_breakdown", "character": "character", "approve": "composer",
+        "create": "scene_breakdown", "character": "character", "character_edit": "character",
+        "approve": "composer",
         "status": "composer", "cancel": "composer",
     }.get(kind, "video")
 
@@ -209,6 +231,8 @@ class OfflineDirector(Model):
             return caption_arguments(intent.params, turn.breakdown)
         if intent.kind == "character":
             return dict(intent.params)
+        if intent.kind == "character_edit":
+            return trait_arguments(intent.params, turn.breakdown)
         return {}
 
     def scene_fields(self, intent: Intent, bd: Breakdown | None) -> dict[str, Any] | None:
@@ -414,6 +438,9 @@ _REPLIES = {
     "version). Approve to re-render: no asset is remade, only the captions are burned in again.",
     "generate_music_tool": lambda out: f"Music set to {out['mood']} {out['genre']} (a new "
     "breakdown version). Approve to re-render with it.",
+    "update_character_tool": lambda out: f"Updated {out['character_id']} "
+    f"({', '.join(out['changed'])}; a new breakdown version). Approve to re-render the scenes "
+    "they are in; the others stay as they are.",
     "generate_character_tool": lambda out: f"Added character {out['character_id']}. They will "
     "look the same in every scene they appear in.",
 }

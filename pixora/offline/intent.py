@@ -1,7 +1,8 @@
 """What a user's chat message asks for, read with rules (the offline director's understanding).
 
 Understood: create (subject, duration, style, platform or aspect, mood), approve, edit scene N
-(script, visual or both), regenerate scene N, voice changes, music changes, characters,
+(script, visual or both), regenerate scene N, voice changes, music changes, characters and
+their looks ("give Mia a yellow raincoat", "make Mia's coat yellow"),
 captions (style, size, colour, position), status, cancel and help. Everything else is
 `other`.
 """
@@ -13,11 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from pixora.context.traits import parse_trait_edit
 from pixora.context.vocabulary import MOOD_WORDS, TONE_WORDS
 
 IntentKind = Literal[
     "create", "approve", "reject", "edit", "regenerate", "voice", "music", "captions",
-    "character", "status", "cancel", "help", "other",
+    "character", "character_edit", "status", "cancel", "help", "other",
 ]
 
 
@@ -177,6 +179,11 @@ def classify(message: str, *, has_breakdown: bool) -> Intent:
         return Intent("edit", text, scene=index, update_type=kind, content=text)
     if _STATUS.search(text) and has_breakdown:
         return Intent("status", text)
+    trait_edit = parse_trait_edit(text) if has_breakdown else None
+    if trait_edit:
+        who, thing, color = trait_edit
+        return Intent("character_edit", text, params={"who": who, "thing": thing,
+                                                       "color": color})
     if _CHARACTER.search(text):
         return Intent("character", text, params=_character_params(text))
     if has_breakdown and _CAPTIONS.search(text):

@@ -111,6 +111,7 @@ class AssetCache:
             duration_s=media.duration_s, width=media.width, height=media.height,
             cost_usd=media.cost_usd, note=media.note, made_by=WORKER.get(),
             words=[(w.text, round(w.start_s, 3), round(w.end_s, 3)) for w in media.words],
+            boxes=media.boxes,
         )
         if media.note:
             self.notes.append(media.note)

@@ -77,6 +77,24 @@ class GenerationRun:
             lambda out: image.generate_image(req, out), ("image", req),
         )
 
+    async def _references(self, refs: dict[str, Asset]) -> None:
+        """Record each character's reference sheet (`refs`, by id) as its `reference_image`,
+        in the current breakdown version (a reference is not an edit), and show it (a
+        `scene_breakdown` event)."""
+        bd = self.ctx.breakdown
+        if bd is None or all(c.reference_image == refs[c.id].key for c in bd.characters
+                             if c.id in refs):
+            return
+
+        def record(ctx: TaskContext) -> None:
+            for c in ctx.breakdown.characters if ctx.breakdown else []:
+                if c.id in refs:
+                    c.reference_image = refs[c.id].key
+
+        self.ctx = await self.svc.store.update(self.task_id, record)
+        self.assets.ctx = self.ctx
+        await self.svc.events.append(self.task_id, events.scene_breakdown(self.ctx))
+
     async def _narration(self, bd: Breakdown, scene: Scene) -> Asset:
         speech = self.svc.providers.speech
         req = requests.narration_request(bd, scene)
@@ -108,7 +126,8 @@ class GenerationRun:
         return await self.assets.get_or_make(
             f"scene_{scene.index}/image", "image", key,
             {
-                "req": {**req.__dict__, "references": [refs[c.id].inputs_hash for c in people]},
+                "req": {**req.__dict__, "references": [refs[c.id].inputs_hash for c in people],
+                        "cast": [c.model_dump(include={"id", "kind", "traits"}) for c in people]},
                 "provider": image.name,
             },
             lambda out: image.generate_image(req, out), ("image", req),
@@ -168,6 +187,7 @@ class GenerationRun:
         if kind == "narration":
             return await self._narration(bd, scene)
         refs = {c.id: await self._character(bd, c) for c in requests.scene_people(bd, scene)}
+        await self._references(refs)
         image = await self._image(bd, scene, refs)
         if kind == "image":
             return image
@@ -243,6 +263,7 @@ class GenerationRun:
             strict=True,
         ):
             refs[ch.id] = asset
+        await self._references(refs)
         narrations, images = await asyncio.gather(
             self._staged("narration", "Narration", [self._narration(bd, s) for s in scenes]),
             self._staged("images", "Scene image", [self._image(bd, s, refs) for s in scenes]),

@@ -52,6 +52,8 @@ POLL_S = 0.25
 WORKER_TTL_S = 10.0
 """A worker that has not beaten for this long is not counted as live."""
 MAX_TRIES = 5
+CLOSE_S = 15.0
+"""How long closing a worker waits for its cancelled jobs to queue themselves again."""
 
 
 def job_id(task_id: str, breakdown_version: int) -> str:
@@ -328,17 +330,17 @@ class QueueWorker:
             await asyncio.sleep(WORKER_TTL_S / 4)
 
     async def _sweeps(self) -> None:
-        scan = True
         while True:
+            await asyncio.sleep(self.svc.settings.job_recovery_s)
             try:
-                await self.queue.sweep(scan=scan)
-                scan = False
+                await self.queue.sweep()
             except Exception:
                 log.exception("sweep failed")
-            await asyncio.sleep(self.svc.settings.job_recovery_s)
 
-    def start(self) -> None:
-        """Run the worker in the background of this event loop (embedded mode)."""
+    async def start(self) -> None:
+        """Sweep every task once (tasks stranded while no worker ran), then run the worker in
+        the background of this event loop, sweeping again every `job_recovery_s`."""
+        await self.queue.sweep(scan=True)
         self._tasks = [
             asyncio.create_task(self.worker.async_run(), name=f"arq-worker:{self.id}"),
             asyncio.create_task(self._beat()),
@@ -347,7 +349,7 @@ class QueueWorker:
 
     async def run(self) -> None:
         """Run until stopped (SIGINT/SIGTERM with `handle_signals`, or cancelled)."""
-        self.start()
+        await self.start()
         stopped = asyncio.Event()
         if self.worker._handle_signals:
             self.worker.on_stop = lambda _sig: stopped.set()
@@ -358,12 +360,17 @@ class QueueWorker:
 
     async def close(self) -> None:
         """Stop taking jobs; running ones are cancelled and queued again for another worker."""
-        for task in self._tasks[1:]:
-            task.cancel()
         if self._tasks:
+            # arq cancels its running jobs (each queues itself again) and its poll loop; the
+            # tasks are cancelled too, in case arq had not started its loop yet.
             self.worker.handle_sig(signal.SIGUSR1)
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-            await asyncio.gather(*self.worker.tasks.values(), return_exceptions=True)
+            for task in self._tasks:
+                task.cancel()
+            running = [*self._tasks, *self.worker.tasks.values()]
+            _, stuck = await asyncio.wait(running, timeout=CLOSE_S)
+            if stuck:
+                log.warning("worker %s: %d tasks still running after %g s", self.id,
+                            len(stuck), CLOSE_S)
         with contextlib.suppress(Exception):
             async with self.queue.pool.pipeline(transaction=False) as pipe:
                 pipe.delete(keys.worker(self.id))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pixora.context.files import content_hash
 from pixora.context.models import Breakdown, Character, Scene
+from pixora.context.traits import traits_text
 from pixora.context.vocabulary import FRAME_SIZES, ken_burns_move
 from pixora.media.protocols import ImageRequest, MotionRequest, MusicRequest, SpeechRequest
 from pixora.media.timeline import body_edges
@@ -18,11 +19,19 @@ def seed(*parts: object) -> int:
     return int(content_hash({"seed": parts}), 16) % (2**31)
 
 
+def looks(ch: Character) -> str:
+    """What `ch` looks like in words, from its traits: "Mia: child person, slim build, ..."."""
+    return f"{ch.name}: {traits_text(ch.kind, ch.traits)}"
+
+
 def character_request(bd: Breakdown, ch: Character) -> ImageRequest:
-    """The 768x768 portrait of character `ch`."""
+    """The 1024x512 reference sheet of character `ch`: four angles side by side."""
     return ImageRequest(
-        prompt=f"character portrait of {ch.name}, {ch.role}. {ch.description}",
-        width=768, height=768, style=bd.style, title=ch.name, seed=seed(ch.id, ch.name),
+        prompt=f"character sheet of {ch.name} ({ch.kind}): the same character four times side "
+        "by side on a plain light background, front view, three-quarter view, profile view "
+        f"and back view, full body. {traits_text(ch.kind, ch.traits)}",
+        width=1024, height=512, style=bd.style, title=ch.name, seed=seed(ch.id, ch.name),
+        characters=(looks(ch),), cast=(ch,),
     )
 
 
@@ -38,15 +47,15 @@ def scene_people(bd: Breakdown, scene: Scene) -> list[Character]:
 
 def image_request(bd: Breakdown, scene: Scene, references: tuple[Path, ...]) -> ImageRequest:
     """The still of `scene` at the breakdown's frame size, with the video's subject and the
-    characters in frame as fields of their own; `references`: their portraits (image files),
-    if made."""
+    characters in frame as fields of their own (in words and with their traits); `references`:
+    their portraits (image files), if made. Nothing about a character out of frame is in it."""
     width, height = FRAME_SIZES[bd.aspect_ratio]
     return ImageRequest(
         prompt=scene.visual_prompt, width=width, height=height, style=bd.style,
         mood=scene.mood, lighting=scene.lighting, title=scene.title,
         seed=seed(scene.visual_prompt), subject=bd.prompt,
-        characters=tuple(f"{c.name}: {c.description}" for c in scene_people(bd, scene)),
-        references=references,
+        characters=tuple(looks(c) for c in scene_people(bd, scene)),
+        cast=tuple(scene_people(bd, scene)), references=references,
     )
 
 

@@ -60,7 +60,7 @@ class QueuedRuns:
         worker = None
         if svc.settings.workers == "embedded":
             worker = QueueWorker(svc)
-            worker.start()
+            await worker.start()
         runs = cls(svc, worker)
         if worker is None:
             await runs.queue.sweep(scan=True)

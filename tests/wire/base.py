@@ -14,6 +14,8 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from email.message import Message
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -31,6 +33,20 @@ class WireRequest:
 
     def json(self) -> Any:
         return json.loads(self.body or b"null")
+
+    def form(self) -> dict[str, list[str | tuple[str, bytes]]]:
+        """A multipart/form-data body: each field's values, a text field as str, a file as
+        (filename, bytes)."""
+        head = f"Content-Type: {self.headers.get('Content-Type')}\r\n\r\n".encode()
+        message = BytesParser(policy=HTTP).parsebytes(head + self.body)
+        fields: dict[str, list[str | tuple[str, bytes]]] = {}
+        for part in message.iter_parts():  # type: ignore[attr-defined]
+            name = part.get_param("name", header="content-disposition")
+            data = part.get_payload(decode=True) or b""
+            filename = part.get_filename()
+            fields.setdefault(str(name), []).append(
+                (filename, data) if filename else data.decode())
+        return fields
 
     @property
     def route(self) -> str:

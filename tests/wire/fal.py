@@ -14,6 +14,9 @@ Storage (host rest.fal.ai): `POST /storage/upload/initiate?storage_type=gcs`
 bytes. Uploaded files and results are served from `GET /files/<name>`.
 
 Results by app: `fal-ai/flux/dev` -> {"images": [{"url", ...}], "has_nsfw_concepts"},
+Kontext (`fal-ai/flux-pro/kontext` with `image_url`, `.../kontext/multi` with `image_urls`)
+-> the same, 1024 px on the long side at `aspect_ratio` (a 422 `file_download_error` when a
+reference is not a file uploaded here),
 Kling image-to-video -> {"video": {"url"}} (an MP4 of the uploaded image; a 422
 `file_download_error` when `image_url` is not a file uploaded here), ElevenLabs ->
 {"audio": {"url"}} (MP3). URLs in responses use fal's real hosts (https://queue.fal.run/...),
@@ -31,6 +34,8 @@ from .media import mp3, mp4_from_image, png
 KLING = "fal-ai/kling-video/v1.6/standard/image-to-video"
 FLUX = "fal-ai/flux/dev"
 ELEVENLABS = "fal-ai/elevenlabs/tts/multilingual-v2"
+KONTEXT = "fal-ai/flux-pro/kontext"
+KONTEXT_MULTI = "fal-ai/flux-pro/kontext/multi"
 
 
 def policy_refusal() -> Reply:
@@ -112,6 +117,20 @@ class FalServer(WireServer):
                                   "content_type": "image/png"}],
                       "seed": args.get("seed"), "has_nsfw_concepts": [False],
                       "prompt": args["prompt"], "timings": {"inference": 1.2}}
+        elif app in (KONTEXT, KONTEXT_MULTI):
+            refs = [args["image_url"]] if app == KONTEXT else list(args["image_urls"])
+            if any(str(u).removeprefix(f"{self.base_url}/files/") not in self.files
+                   for u in refs):
+                return Reply(422, {"detail": [{"loc": ["body", "image_url"],
+                                               "msg": "Could not download the image",
+                                               "type": "file_download_error"}]})
+            rw, rh = (int(v) for v in args.get("aspect_ratio", "1:1").split(":"))
+            w, h = (1024, 1024 * rh // rw) if rw >= rh else (1024 * rw // rh, 1024)
+            self.files[f"{rid}.png"] = png(w // 8, h // 8, args["prompt"])
+            result = {"images": [{"url": f"{self.base_url}/files/{rid}.png", "width": w,
+                                  "height": h, "content_type": "image/png"}],
+                      "seed": args.get("seed"), "has_nsfw_concepts": [False],
+                      "prompt": args["prompt"]}
         elif app == KLING:
             name = str(args.get("image_url", "")).removeprefix(f"{self.base_url}/files/")
             if name not in self.files:

@@ -11,6 +11,9 @@
 - `request`: the breakdown honours what the prompt explicitly asked (scene count, duration,
   named characters, no leaked instructions, story beats in order, pacing, people in story
   visuals); aggregated per check as well (`request.count`, ...).
+- `characters`: each scene image holds exactly its scene's characters, each character's crops
+  look alike across scenes and unlike the other characters' (colour histograms of the boxes
+  the renderer reports; offline renders).
 
 A metric is `pass`, `fail` (a check failed; `reason` says which and why) or `skip` (nothing to
 score, e.g. video without `--render`); `score` is the share of checks that passed (the judge's

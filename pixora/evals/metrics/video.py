@@ -22,7 +22,9 @@ score (the steady background of Ken Burns motion); samples in the first and last
 (fade in and out) are ignored and candidates closer than `CUT_MERGE_S` are one cut. Detected
 scenes = cuts + 1. Measured on local renders (720p, Pillow stills, Ken Burns): crossfade samples
 score 0.02 to 0.29, motion between them 0.000 to 0.004 (median about 0.001), even for two
-consecutive stills of the same palette.
+consecutive stills of the same palette. Burned-in captions change with every cue and word, so
+when the breakdown burns them in, only the larger strip of the frame above or below their text
+band is scored.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from pathlib import Path
 
 from pixora.context.vocabulary import FRAME_SIZES
 from pixora.evals.metrics import CaseRun, Check, MetricResult
+from pixora.media.captions.ass import layout
 from pixora.media.ffmpeg import FFmpegError, probe, run_ffmpeg_stderr
 
 NAME = "video"
@@ -79,15 +82,23 @@ def cuts_from_scores(scores: list[tuple[float, float]]) -> list[float]:
     return [round(t, 2) for t, _ in cuts]
 
 
-async def detect_scene_cuts(path: Path) -> SceneCuts:
-    """Scene cuts of a video file (see the module docstring).
+def _outside(band: tuple[int, int], height: int) -> str:
+    """An ffmpeg crop keeping the taller strip of rows above or below `band` (y0, y1 px)."""
+    y0, y1 = band
+    return f"crop=iw:{y0}:0:0," if y0 >= height - y1 else f"crop=iw:{height - y1}:0:{y1},"
+
+
+async def detect_scene_cuts(path: Path, skip_rows: tuple[int, int] | None = None) -> SceneCuts:
+    """Scene cuts of a video file (see the module docstring). `skip_rows` (y0, y1 pixels):
+    a band left out of the scoring (burned-in captions); the taller strip beside it is scored.
 
     Raises:
         FFmpegError: ffmpeg cannot read the file.
     """
+    crop = _outside(skip_rows, probe(path).height) if skip_rows else ""
     log = await run_ffmpeg_stderr(
         "-i", str(path), "-an", "-vf",
-        f"fps={SAMPLE_FPS},scale=160:-2,select='gte(scene\\,0)',metadata=print",
+        f"fps={SAMPLE_FPS},{crop}scale=160:-2,select='gte(scene\\,0)',metadata=print",
         "-f", "null", "-",
     )
     scores: list[tuple[float, float]] = []
@@ -150,7 +161,9 @@ async def score(run: CaseRun, target_lufs: float) -> MetricResult:
         checks.append(Check(name="loudness", ok=abs(lufs - target_lufs) <= LOUDNESS_TOLERANCE_LU,
                             detail=f"{lufs:.1f} LUFS (target {target_lufs:g} +/- "
                                    f"{LOUDNESS_TOLERANCE_LU:g} LU)"))
-    cuts = await detect_scene_cuts(path)
+    burned = bd.captions != "off"
+    band = layout((info.width, info.height), bd.captions, bd.caption_look).text_band()
+    cuts = await detect_scene_cuts(path, band if burned else None)
     n = len(bd.scenes)
     checks.append(Check(name="scene_cuts", ok=abs(cuts.scenes - n) <= 1,
                         detail=f"{cuts.scenes} scenes detected (cuts at {cuts.cuts} s) for "

@@ -45,6 +45,8 @@ with room for the outline."""
 TOP_BAND, BOTTOM_BAND, RAIL = 0.12, 0.20, 0.14
 """Portrait UI bands, as fractions of the height (top, bottom) and the width (right rail)."""
 MARGIN = 0.06
+LINE_HEIGHT = 1.4
+"""A line's height in font sizes, with the outline and the highlight's border."""
 PAD = 0.02
 SIZE_SCALE = {"small": 0.8, "medium": 1.0, "large": 1.3}
 STYLE_EM = {"subtitle": 0.05, "karaoke": 0.06, "bold": 0.1}
@@ -95,6 +97,18 @@ class Layout:
     def safe_box(self) -> tuple[int, int, int, int]:
         """(x0, y0, x1, y1): the region captions may be drawn in."""
         return self.left, self.top, self.width - self.right, self.height - self.bottom
+
+    def text_band(self) -> tuple[int, int]:
+        """(y0, y1): the rows, in pixels, that `MAX_LINES` lines of text (outline included)
+        can cover at this layout's alignment."""
+        tall = round(MAX_LINES * self.font_px * LINE_HEIGHT)
+        if self.alignment == 2:
+            y1 = self.height - self.margin_v
+        elif self.alignment == 8:
+            y1 = self.margin_v + tall
+        else:
+            y1 = (self.height + tall) // 2
+        return max(0, y1 - tall), min(self.height, y1)
 
 
 def layout(size: tuple[int, int], style: str, look: CaptionLook) -> Layout:

@@ -1,6 +1,6 @@
 """Offline media providers: Pillow images, Ken Burns motion, Piper narration, numpy music."""
 
-from pixora.offline.media.image import LocalImageGenerator, generate_character_portrait
+from pixora.offline.media.image import LocalImageGenerator
 from pixora.offline.media.motion import KenBurnsAnimator
 from pixora.offline.media.music import SynthMusic
 from pixora.offline.media.speech import PiperSpeech
@@ -10,5 +10,4 @@ __all__ = [
     "LocalImageGenerator",
     "PiperSpeech",
     "SynthMusic",
-    "generate_character_portrait",
 ]

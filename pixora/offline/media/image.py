@@ -7,54 +7,55 @@ subjects (rocket, astronaut, rover, space station or satellite, radio dish, ligh
 boats, diver, fish, coral, volcano, trees in season colours, flowers, bees, buildings, house,
 car, train, airliner, birds, people, a child, a dog, things on a table, instruments, a
 gallery wall; an abstract composition when nothing drawable is named) and the shot size
-(wide, aerial, medium, close-up, low angle). It takes its palette from the mood category and
-the lighting, grades the frame (saturation, hue, vignette, film grain) and sets the title as
-a lower third. A prompt of the form "character portrait of <name>, <role>. <description>"
-gives a character reference portrait. Output is a PNG of exactly the requested size; the
-same request and seed always give the same pixels.
+(wide, aerial, medium, close-up, low angle). The characters a request lists (`cast`) are drawn
+from their traits as part of the picture, and the result says where (`MediaFile.boxes`);
+reference images are for cloud providers and not drawn. It takes its palette from the mood
+category and the lighting, grades the frame (saturation, hue, vignette, film grain) and sets
+the title as a lower third. A prompt starting "character sheet" with one character in `cast`
+gives its reference sheet (four angles, see `sheet`). Output is
+a PNG of exactly the requested size; the same request and seed always give the same pixels.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 from pathlib import Path
 
 from PIL import Image
 
 from pixora.media.protocols import ImageRequest, MediaFile
 from pixora.offline.media.scene_art.layout import layout_scene, render_frame
-from pixora.offline.media.scene_art.portrait import character_colors, render_character_portrait
+from pixora.offline.media.scene_art.portrait import character_colors
 from pixora.offline.media.scene_art.prompt import SceneReading, read_scene
-from pixora.offline.media.scene_art.typography import composite_references, draw_title
+from pixora.offline.media.scene_art.sheet import render_character_sheet
+from pixora.offline.media.scene_art.typography import draw_title
+
+Box = tuple[int, int, int, int]
 
 __all__ = [
     "LocalImageGenerator",
     "SceneReading",
     "character_colors",
-    "generate_character_portrait",
+    "draw_scene",
     "layout_scene",
     "read_scene",
-    "render_character_portrait",
     "render_scene",
 ]
 
-PORTRAIT_RX = re.compile(r"^\s*character portrait of ([^,.]+)[,.]?\s*(.*)$",
-                         re.IGNORECASE | re.DOTALL)
+def draw_scene(req: ImageRequest) -> tuple[Image.Image, dict[str, Box]]:
+    """The still for `req` (req.width x req.height px), deterministic per seed, and where each
+    character of `req.cast` was drawn, by id: (left, top, right, bottom) px."""
+    if req.prompt.lower().startswith("character sheet") and len(req.cast) == 1:
+        return render_character_sheet(req.cast[0], (req.width, req.height)), {}
+    img, boxes = render_frame(req)
+    if req.title.strip():
+        img = draw_title(img, req.title.strip())
+    return img, boxes
 
 
 def render_scene(req: ImageRequest) -> Image.Image:
-    """Render the still for `req` (size req.width x req.height px), deterministic per seed."""
-    portrait = PORTRAIT_RX.match(req.prompt)
-    if portrait:
-        return render_character_portrait(portrait.group(1).strip(), portrait.group(2),
-                                         (req.width, req.height))
-    img = render_frame(req)
-    if req.references:
-        img = composite_references(img, req.references)
-    if req.title.strip():
-        img = draw_title(img, req.title.strip())
-    return img
+    """The still for `req`; see `draw_scene`."""
+    return draw_scene(req)[0]
 
 
 class LocalImageGenerator:
@@ -75,22 +76,11 @@ class LocalImageGenerator:
             if not Path(ref).is_file():
                 raise FileNotFoundError(f"{ref}: no such reference image")
 
-        def work() -> None:
+        def work() -> dict[str, Box]:
             out.parent.mkdir(parents=True, exist_ok=True)
-            render_scene(req).save(out, format="PNG", compress_level=1)
+            img, boxes = draw_scene(req)
+            img.save(out, format="PNG", compress_level=1)
+            return boxes
 
-        await asyncio.to_thread(work)
-        return MediaFile(out, self.name, width=req.width, height=req.height)
-
-
-async def generate_character_portrait(name: str, description: str, out: Path,
-                                      size: tuple[int, int] = (512, 512)) -> MediaFile:
-    """Write a character reference portrait PNG (`size` px) to `out`; see
-    `render_character_portrait`."""
-
-    def work() -> None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        render_character_portrait(name, description, size).save(out, format="PNG")
-
-    await asyncio.to_thread(work)
-    return MediaFile(out, "local", width=size[0], height=size[1])
+        boxes = await asyncio.to_thread(work)
+        return MediaFile(out, self.name, width=req.width, height=req.height, boxes=boxes)

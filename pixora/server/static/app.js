@@ -322,6 +322,13 @@ function renderCharacters(characters) {
     edit.type = "button";
     edit.addEventListener("click", () => editCharacter(row, c));
     row.append(text, edit);
+    if (c.reference_image) {
+      // The reference sheet: the character from the front, three-quarter, profile and back.
+      const sheet = el("img", "sheet");
+      sheet.src = withToken(`/files/${c.reference_image}`);
+      sheet.alt = `${c.name}: front, three-quarter, profile and back`;
+      row.append(sheet);
+    }
     list.append(row);
   }
 }

@@ -42,6 +42,8 @@ class Canvas:
         self.xx = np.arange(w, dtype=np.float32)[None, :]
         self.subject = np.zeros((h, w), np.float32)
         """Coverage of the foreground subjects (0..1), filled by `Sprite.paste`."""
+        self.boxes: dict[str, tuple[int, int, int, int]] = {}
+        """Where each listed character was drawn, by id: (left, top, right, bottom) px."""
 
     def blend(self, alpha: np.ndarray, color: RGB | np.ndarray, box: tuple[int, int] = (0, 0),
               ) -> None:

@@ -22,6 +22,7 @@ from pixora.media.protocols import ImageRequest
 from pixora.offline.media.scene_art import landscape as land
 from pixora.offline.media.scene_art.abstract import abstract
 from pixora.offline.media.scene_art.canvas import Canvas, mix
+from pixora.offline.media.scene_art.ensemble import draw_cast
 from pixora.offline.media.scene_art.motifs_indoor import gallery, music, table
 from pixora.offline.media.scene_art.motifs_nature import (
     bees,
@@ -280,13 +281,32 @@ def _subjects(c: Canvas, scene: SceneReading, look: Look, lay: Layout) -> None:
         fish(c, look, scene, far_x, c.h * 0.62, c.h * 0.3)
 
 
+CAST_HEIGHT = {"wide": 0.36, "aerial": 0.28, "medium": 0.52, "close": 0.78, "low": 0.7}
+"""An adult character's height per shot size, as a fraction of the frame height."""
+
+
+def _cast(c: Canvas, req: ImageRequest, scene: SceneReading, look: Look, lay: Layout) -> None:
+    """Draw the characters `req.cast` lists in front of the scene, on the ground in front of
+    the horizon and clear of the hero motif; record their boxes on the canvas."""
+    base = min(max(lay.horizon + c.h * 0.1, c.h * 0.86), c.h * 0.97)
+    h = min(c.h * CAST_HEIGHT[lay.shot], base - c.h * 0.08)
+    hero = scene.subjects[0] if scene.subjects else ""
+    x = c.w / 2 if not hero or hero in SKY else c.w - lay.x
+    c.boxes = draw_cast(c, look, req.cast, x, base, h)
+
+
 def layout_scene(req: ImageRequest) -> tuple[Canvas, SceneReading]:
     """Draw the frame for `req` (before grading and lettering) and return the canvas, whose
-    `subject` plane is the coverage of the foreground motifs, and the scene read."""
+    `subject` plane is the coverage of the foreground motifs and whose `boxes` say where each
+    character of `req.cast` was drawn, and the scene read. With a cast, the characters are
+    drawn from their traits instead of the generic people and dog the prompt names."""
     mood = resolve_mood(req.mood)
     c = Canvas(req.width, req.height, np.random.default_rng(_seed_for(req)))
     scene = read_scene(req.prompt, mood, req.lighting, _seed_for(req), req.subject,
                        req.characters)
+    if req.cast:
+        scene = replace(scene, subjects=tuple(
+            s for s in scene.subjects if s not in CAST_SUBJECTS and s != "abstract"))
     pal = PALETTES[scene.light if scene.light in PALETTES else "day"]
     if "snow" in scene.weather and scene.setting not in ("underwater", "space", "interior"):
         pal = replace(pal, ground=mix(pal.ground, (236, 240, 246), 0.7))
@@ -298,13 +318,16 @@ def layout_scene(req: ImageRequest) -> tuple[Canvas, SceneReading]:
     if lay.shot == "close":
         _depth_of_field(c)
     _subjects(c, scene, look, lay)
+    if req.cast:
+        _cast(c, req, scene, look, lay)
     land.weather(c, scene.weather, pal)
     return c, scene
 
 
-def render_frame(req: ImageRequest) -> Image.Image:
-    """The graded frame for `req` without title or references (req.width x req.height px)."""
+def render_frame(req: ImageRequest) -> tuple[Image.Image, dict[str, tuple[int, int, int, int]]]:
+    """The graded frame for `req` without title (req.width x req.height px), and where each
+    character of `req.cast` was drawn (see `Canvas.boxes`)."""
     c, _ = layout_scene(req)
     hue = c.rng.uniform(-7, 7)
     warmth = c.rng.uniform(-0.04, 0.04)
-    return Image.fromarray(grade(c, resolve_mood(req.mood), req.style, hue, warmth))
+    return Image.fromarray(grade(c, resolve_mood(req.mood), req.style, hue, warmth)), c.boxes

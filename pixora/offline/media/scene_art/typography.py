@@ -1,8 +1,6 @@
-"""Lettering and overlays on a finished frame: the title lower third, reference portraits."""
+"""Lettering on a finished frame: the title lower third."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -55,34 +53,4 @@ def draw_title(img: Image.Image, title: str) -> Image.Image:
                    fill=(255, 214, 120))
     for i, line in enumerate(lines):
         draw.text((x0, y0 + i * line_h), line, font=face, fill=(255, 255, 255))
-    return img
-
-
-def _round_portrait(path: Path, d: int) -> tuple[Image.Image, Image.Image]:
-    src = Image.open(path).convert("RGB")
-    side = min(src.size)
-    left, top = (src.width - side) // 2, (src.height - side) // 2
-    face = src.crop((left, top, left + side, top + side)).resize((d, d), Image.Resampling.LANCZOS)
-    ss = 4
-    mask = Image.new("L", (d * ss, d * ss), 0)
-    ImageDraw.Draw(mask).ellipse([0, 0, d * ss - 1, d * ss - 1], fill=255)
-    return face, mask.resize((d, d), Image.Resampling.BOX)
-
-
-def composite_references(img: Image.Image, refs: tuple[Path, ...]) -> Image.Image:
-    """Place up to three character references as ringed round portraits, top right."""
-    w, h = img.size
-    d = int(min(w, h) * 0.2)
-    ring = max(d // 28, 2)
-    margin = int(min(w, h) * 0.05)
-    for i, ref in enumerate(refs[:3]):
-        face, mask = _round_portrait(ref, d)
-        x = w - margin - (i + 1) * d - i * margin // 2
-        y = margin
-        shadow = Image.new("L", img.size, 0)
-        ImageDraw.Draw(shadow).ellipse([x - ring, y, x + d + ring, y + d + ring * 3], fill=150)
-        img.paste((0, 0, 0), mask=shadow.filter(ImageFilter.GaussianBlur(ring * 3)))
-        ImageDraw.Draw(img).ellipse([x - ring, y - ring, x + d + ring, y + d + ring],
-                                    fill=(250, 246, 236))
-        img.paste(face, (x, y), mask)
     return img
