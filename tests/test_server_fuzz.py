@@ -88,10 +88,11 @@ def _unknown(rng: random.Random, _task: str) -> str:
 
 
 def _indexes(rng: random.Random, task: str) -> str:
-    index = rng.choice([-1, 0, 10**6, -(2**63), 2**63 - 1, 3])
+    index = rng.choice(["-1", "0", "1000000", str(-(2**63)), str(2**63 - 1), "3", "1e400",
+                        "-0.0", "1e-400", "[]", '"2"'])
     command = rng.choice(["update_scene", "regenerate_scene", "launch_rocket"])
-    return json.dumps({"type": "command", "task_id": task, "command": command,
-                       "params": {"scene_index": index, "new_content": "x"}})
+    return (f'{{"type": "command", "task_id": "{task}", "command": "{command}", '
+            f'"params": {{"scene_index": {index}, "new_content": "x"}}}}')
 
 
 def _resume(rng: random.Random, task: str) -> str:

@@ -71,6 +71,7 @@ def test_seed_and_typed_forms_parse() -> None:
         ('{"type": "ping", "n": 1.' + "5" * 40 + "}", "bad_json"),
         ('{"type": "ping", "n": NaN}', "bad_json"),
         ('{"type": "ping", "n": -Infinity}', "bad_json"),
+        ('{"type": "command", "command": "x", "params": {"n": -1e400}}', "bad_json"),
         ('{"type": "resume", "task_id": "t", "last_event_id": 18446744073709551616}',
          "invalid_request"),
         ('"' + '\\"' * 20_000, "bad_json"),

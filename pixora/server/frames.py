@@ -9,6 +9,7 @@ Limits apply to the raw text before any Python object is built (depth) and while
 from __future__ import annotations
 
 import json
+import math
 import re
 from itertools import accumulate
 from typing import Any
@@ -68,7 +69,10 @@ def _int(literal: str) -> int:
 
 
 def _float(literal: str) -> float:
-    return float(_number(literal))
+    value = float(_number(literal))
+    if not math.isfinite(value):  # 1e400: events carry plain JSON only
+        raise FrameError("bad_json", f"{literal} is out of range")
+    return value
 
 
 def _constant(name: str) -> float:
@@ -97,7 +101,8 @@ def decode(raw: str | bytes) -> Any:
     Raises:
         FrameError: `frame_too_large` (over `MAX_FRAME_BYTES` bytes, or a string over
             `MAX_STRING_CHARS`), `bad_json` (not UTF-8, not JSON, nested deeper than
-            `MAX_DEPTH`, a number over `MAX_NUMBER_CHARS`, NaN or Infinity).
+            `MAX_DEPTH`, a number over `MAX_NUMBER_CHARS`, NaN, Infinity, or a number too
+            large for a float such as 1e400).
     """
     text = _text(raw)
     if depth(text) > MAX_DEPTH:
