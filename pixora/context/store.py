@@ -91,10 +91,6 @@ class TaskStore:
                     continue
         raise UpdateConflict(f"task {task_id!r}: too many concurrent updates")
 
-    async def list_for_user(self, user_id: str, limit: int = 100) -> list[TaskContext]:
-        """The user's tasks, newest first."""
-        return (await self.page_for_user(user_id, limit))[0]
-
     async def page_for_user(
         self, user_id: str, limit: int, after: str | None = None
     ) -> tuple[list[TaskContext], str | None]:
