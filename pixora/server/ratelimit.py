@@ -26,6 +26,7 @@ from pixora.config import Settings
 from pixora.context.redis import redis_url
 
 Kind = Literal["tasks", "messages", "sign_in"]
+_WHAT: dict[Kind, str] = {"tasks": "new tasks", "messages": "messages", "sign_in": "sign-ins"}
 KEY_PREFIX = "pixora:limits"
 SOCKET_LEASE_S = 60.0
 """A socket's lease outlives its last renewal by this (s): a killed server's sockets stop
@@ -77,7 +78,7 @@ class RateLimits:
             if not await self._limiter.hit(rate, kind, who):
                 stats = await self._limiter.get_window_stats(rate, kind, who)
                 wait = max(1, math.ceil(stats.reset_time - time.time()))
-                raise RateLimited(kind.replace("_", "-"), wait)
+                raise RateLimited(_WHAT[kind], wait)
 
     @contextlib.asynccontextmanager
     async def socket(self, user_id: str) -> AsyncIterator[None]:
