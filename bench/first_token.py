@@ -23,6 +23,7 @@ import asyncio
 import json
 import os
 import platform
+import secrets
 import socket
 import statistics
 import subprocess
@@ -107,11 +108,13 @@ async def _wait_for_server(address: str, proc: subprocess.Popen[bytes]) -> None:
 async def run(trials: int) -> dict[str, list[float]]:
     work = Path(tempfile.mkdtemp(prefix="pixora-bench-"))
     redis_url = embedded_url(work / "redis")
-    env = {**os.environ, **LOCAL, "PIXORA_DATA_DIR": str(work / "data"), "REDIS_URL": redis_url}
+    secret = secrets.token_hex(32)  # the server and this client sign with the same secret
+    env = {**os.environ, **LOCAL, "PIXORA_DATA_DIR": str(work / "data"), "REDIS_URL": redis_url,
+           "PIXORA_JWT_SECRET": secret}
     settings: Settings = load_settings(
         data_dir=work / "data", redis_url=redis_url, model="offline", image_provider="local",
         motion_provider="local", speech_provider="local", music_provider="local",
-        storage_provider="local",
+        storage_provider="local", jwt_secret=secret,
     )
     address = f"127.0.0.1:{_free_port()}"
     host, port = address.split(":")

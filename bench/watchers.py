@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import secrets
 import socket
 import statistics
 import subprocess
@@ -52,13 +53,15 @@ async def watch(url: str, task_id: str, delays: list[float], done: list[bool]) -
 async def main(n: int, count: int, rate: float) -> None:
     data = Path(tempfile.mkdtemp(prefix="pixora-watchers-"))
     url = embedded_url(data / "redis")
-    settings = load_settings(data_dir=data, redis_url=url, model="offline")
+    secret = secrets.token_hex(32)  # the server and this client sign with the same secret
+    settings = load_settings(data_dir=data, redis_url=url, model="offline", jwt_secret=secret)
     port = socket.socket()
     port.bind(("127.0.0.1", 0))
     address = f"127.0.0.1:{port.getsockname()[1]}"
     port.close()
     env = {**os.environ, "REDIS_URL": url, "PIXORA_DATA_DIR": str(data),
-           "PIXORA_MODEL": "offline", "PIXORA_WORKERS": "external", "PYTHONPATH": str(ROOT)}
+           "PIXORA_MODEL": "offline", "PIXORA_WORKERS": "external", "PYTHONPATH": str(ROOT),
+           "PIXORA_JWT_SECRET": secret, "PIXORA_MAX_SOCKETS": str(n + 10)}
     server = subprocess.Popen([sys.executable, "-m", "pixora.cli", "serve", "--port",
                                address.split(":")[1]], env=env, cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -11,7 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from limits import parse_many
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ProviderChoice = Literal["auto", "local", "openai", "fal", "replicate"]
@@ -114,6 +115,22 @@ class Settings(BaseSettings):
     )
     jwt_expiry_s: int = Field(3600, ge=60)
     dev_auth: bool = Field(True, description="Allow sign-in with a bare user name.")
+    rate_tasks: str = Field("30/minute;300/day", description="Tasks one user may create, as "
+                            "`limits` rates (`N/second|minute|hour|day`, `;`-separated).")
+    rate_messages: str = Field("60/minute", description="Chat messages and commands one user "
+                               "may send, across all sockets and servers.")
+    rate_sign_in: str = Field("30/minute", description="POST /api/auth/token calls per client "
+                              "address.")
+    max_sockets: int = Field(20, ge=1, le=10_000, description="Sockets one user may hold open.")
+
+    @field_validator("rate_tasks", "rate_messages", "rate_sign_in")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError("expected rates like '30/minute' or '5/second;100/hour'") from None
+        return value
 
     @property
     def tasks_dir(self) -> Path:

@@ -19,6 +19,7 @@ from pixora.config import Settings
 from pixora.context import events, keys
 from pixora.context.models import Stage, TaskContext
 from pixora.context.store import TaskNotFound
+from pixora.context.turn_lock import TurnBusy, turn_lock
 from pixora.pipeline.runs import Generate, GenerationRuns, QueuedRuns, Runs
 from pixora.pipeline.runs import generate as pipeline
 from pixora.services import Services
@@ -40,6 +41,12 @@ class Forbidden(StudioError):
 
 class InvalidRequest(StudioError):
     code = "invalid_request"
+
+
+class Busy(StudioError):
+    """The task's running turn did not end within the wait."""
+
+    code = "busy"
 
 
 class Studio:
@@ -112,8 +119,19 @@ class Studio:
             raise Forbidden(f"task {task_id} belongs to another user")
         return task
 
-    async def list_tasks(self, user_id: str) -> list[TaskContext]:
-        return await self.store.list_for_user(user_id)
+    async def list_tasks(
+        self, user_id: str, limit: int = 50, cursor: str | None = None
+    ) -> tuple[list[TaskContext], str | None]:
+        """A page of the user's tasks, newest first, and the cursor of the next page (None on
+        the last). See `TaskStore.page_for_user`.
+
+        Raises:
+            InvalidRequest: `cursor` is not one of the user's tasks.
+        """
+        try:
+            return await self.store.page_for_user(user_id, limit, cursor)
+        except TaskNotFound:
+            raise InvalidRequest("cursor is not a cursor this list gave out") from None
 
     async def video_key(self, task_id: str, user_id: str, version: int | None = None) -> str:
         """Storage key of a finished video (the latest when `version` is None).
@@ -133,18 +151,32 @@ class Studio:
     # -- conversation ----------------------------------------------------------------------
 
     async def _guarded(self, task_id: str, body: Any) -> TurnOutcome | None:
-        """Run `body()` as the task's only turn; failures become an `error` event."""
-        lock = self.svc.redis.lock(keys.task_turn(task_id), timeout=900, blocking_timeout=900)
-        async with lock:
-            try:
-                return await body()
-            except StudioError:
-                raise
-            except Exception as err:
-                await self.events.append(task_id, events.error(
-                    "agent_error", f"{type(err).__name__}: {err}",
-                ))
-                return None
+        """Run `body()` as the task's only turn; failures become an `error` event. While
+        another turn runs, a `queued` event says this one waits.
+
+        Raises:
+            Busy: the other turn did not end within `turn_lock.TURN_WAIT_S`.
+        """
+        async def waiting() -> None:
+            await self.events.append(task_id, events.queued(
+                "turn", "Another turn is running on this task; this one starts after it."))
+
+        try:
+            async with turn_lock(self.svc.redis, task_id, on_wait=waiting):
+                return await self._turn(task_id, body)
+        except TurnBusy as err:
+            raise Busy(str(err)) from None
+
+    async def _turn(self, task_id: str, body: Any) -> TurnOutcome | None:
+        try:
+            return await body()
+        except StudioError:
+            raise
+        except Exception as err:
+            await self.events.append(task_id, events.error(
+                "agent_error", f"{type(err).__name__}: {err}",
+            ))
+            return None
 
     async def chat(self, task_id: str, user_id: str, message: str,
                    fixed_fields: dict[str, Any] | None = None) -> TurnOutcome | None:
@@ -223,11 +255,8 @@ class Studio:
             InvalidRequest: unknown command or parameters that do not fit it.
         """
         await self.get_task(task_id, user_id)
-        name = command if command in TOOLS else f"{command}_tool"
-        tool = TOOLS.get(name)
-        if tool is None:
-            raise InvalidRequest(f"unknown command {command!r}; known: "
-                                 + ", ".join(sorted(t.removesuffix("_tool") for t in TOOLS)))
+        tool = command_tool(command)
+        name = tool.name
         if not isinstance(params, dict):
             raise InvalidRequest("params must be an object")
         ctx = self._ctx(task_id, user_id)
@@ -245,6 +274,19 @@ class Studio:
         if output.get("code") == "invalid_arguments":
             raise InvalidRequest(f"bad params for {command}; it takes {_signature(tool)}")
         return output
+
+
+def command_tool(command: str) -> FunctionTool:
+    """The tool a client `command` names (`update_scene` or `update_scene_tool`).
+
+    Raises:
+        InvalidRequest: no such tool.
+    """
+    tool = TOOLS.get(command if command in TOOLS else f"{command}_tool")
+    if tool is None:
+        raise InvalidRequest(f"unknown command {command!r}; known: "
+                             + ", ".join(sorted(t.removesuffix("_tool") for t in TOOLS)))
+    return tool
 
 
 def _signature(tool: FunctionTool) -> str:

@@ -21,9 +21,11 @@ def redis_server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture
 def settings(tmp_path: Path, redis_server_url: str) -> Settings:
-    """Offline settings on a temp data dir, whatever keys the environment holds."""
+    """Offline settings on a temp data dir, whatever keys the environment holds, with a JWT
+    secret of their own (a server process started with the shipped one would make its own)."""
     return load_settings(
         data_dir=tmp_path / "data", redis_url=redis_server_url, model="offline",
+        jwt_secret="test-suite-jwt-secret-0123456789abcdef",
         image_provider="local", motion_provider="local", speech_provider="local",
         music_provider="local", storage_provider="local",
     )

@@ -29,8 +29,8 @@ async def test_round_trip_reads_back_from_redis(redis):
     assert '"user_id":"ada"' in raw
     loaded = await store.load(ctx.task_id)
     assert loaded == ctx
-    assert [t.task_id for t in await store.list_for_user("ada")] == [ctx.task_id]
-    assert await store.list_for_user("bob") == []
+    assert await store.page_for_user("ada", 10) == ([ctx], None)
+    assert await store.page_for_user("bob", 10) == ([], None)
 
 
 async def test_fifty_concurrent_updates_all_land(redis):

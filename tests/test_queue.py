@@ -38,7 +38,8 @@ def _env(settings: Settings, **extra: str) -> dict[str, str]:
         "PIXORA_IMAGE_PROVIDER": "local", "PIXORA_MOTION_PROVIDER": "local",
         "PIXORA_SPEECH_PROVIDER": "local", "PIXORA_MUSIC_PROVIDER": "local",
         "PIXORA_STORAGE_PROVIDER": "local", "PIXORA_WORKERS": "external",
-        "PIXORA_JOB_RECOVERY_S": str(RECOVERY_S), **extra,
+        "PIXORA_JOB_RECOVERY_S": str(RECOVERY_S),
+        "PIXORA_JWT_SECRET": settings.jwt_secret.get_secret_value(), **extra,
     })
     return env
 

@@ -101,7 +101,9 @@ async def test_token_exchange(settings: Settings, studio: Studio, address: str) 
         me = await http.get("/api/me", headers={"Authorization": f"Bearer {body['access_token']}"})
         assert me.json() == {"user_id": "alice"}
 
-        assert (await http.post("/api/auth/token", content=b"{nope")).status_code == 400
+        nope = await http.post("/api/auth/token", content=b"{nope",
+                               headers={"Content-Type": "application/json"})
+        assert nope.status_code == 400
         assert (await http.post("/api/auth/token", json={})).status_code == 400
         bad_name = await http.post("/api/auth/token", json={"username": "a/b"})
         assert bad_name.status_code == 400
@@ -139,7 +141,7 @@ async def test_rest_refuses_bad_tokens(settings: Settings, address: str) -> None
             assert r.status_code == 401, kind
         good = issue_token(settings, "alice")
         r = await http.get("/api/tasks", headers={"Authorization": f"Bearer {good}"})
-        assert r.status_code == 200 and r.json() == {"tasks": []}
+        assert r.status_code == 200 and r.json() == {"tasks": [], "next_cursor": None}
 
 
 async def _close_code(address: str, token: str, query: str = "") -> int | None:
@@ -150,7 +152,11 @@ async def _close_code(address: str, token: str, query: str = "") -> int | None:
 
 
 async def test_websocket_refuses_bad_tokens(settings: Settings, address: str) -> None:
-    assert await _close_code(address, "") == 4401
+    async with client(address, "") as c:  # no token: the first frame must be `auth`
+        await c.send({"type": "ping"})
+        with pytest.raises(ConnectionClosed) as closed:
+            await c.recv(timeout=10)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
     for kind, token in bad_tokens(settings).items():
         assert await _close_code(address, token) == 4401, kind
 

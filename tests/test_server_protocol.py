@@ -24,7 +24,7 @@ from pixora.server.protocol import (
     Resume,
     parse_frame,
 )
-from pixora.studio import Studio
+from pixora.studio import MAX_MESSAGE_CHARS, Studio
 
 
 def test_seed_and_typed_forms_parse() -> None:
@@ -61,6 +61,20 @@ def test_seed_and_typed_forms_parse() -> None:
         ('{"type": "approve", "task_id": "t", "approved": "maybe"}', "invalid_request"),
         ('{"type": "chat_message", "message": ""}', "invalid_request"),
         ('{"type": "command", "command": "x", "params": [1]}', "invalid_request"),
+        ('{"type": "chat_message", "message": "   "}', "invalid_request"),
+        ('{"message": "' + "x" * 20_001 + '"}', "frame_too_large"),
+        ('{"type": "command", "command": "x", "params": {"k": "' + "y" * 20_001 + '"}}',
+         "frame_too_large"),
+        ('{"type": "ping", "deep": ' + "[" * 17 + "]" * 17 + "}", "bad_json"),
+        ('{"type": "ping", "deep": ' + "[" * 30_000 + "}", "bad_json"),
+        ('{"type": "ping", "n": ' + "9" * 5000 + "}", "bad_json"),
+        ('{"type": "ping", "n": 1.' + "5" * 40 + "}", "bad_json"),
+        ('{"type": "ping", "n": NaN}', "bad_json"),
+        ('{"type": "ping", "n": -Infinity}', "bad_json"),
+        ('{"type": "command", "command": "x", "params": {"n": -1e400}}', "bad_json"),
+        ('{"type": "resume", "task_id": "t", "last_event_id": 18446744073709551616}',
+         "invalid_request"),
+        ('"' + '\\"' * 20_000, "bad_json"),
     ],
 )
 def test_bad_frames_have_codes(frame: str | bytes, code: str) -> None:
@@ -69,10 +83,18 @@ def test_bad_frames_have_codes(frame: str | bytes, code: str) -> None:
     assert err.value.code == code
 
 
-def test_frame_size_limit() -> None:
-    body = '{"message": "' + "x" * (MAX_FRAME_BYTES - 20) + '"}'
-    assert len(body.encode()) <= MAX_FRAME_BYTES
-    assert isinstance(parse_frame(body), ChatMessage)
+def test_frame_limits_admit_frames_just_inside() -> None:
+    words = {f"k{i}": "x" * 1000 for i in range(64)}
+    body = json.dumps({"type": "command", "command": "x", "params": words})
+    assert MAX_FRAME_BYTES - 2000 < len(body.encode()) <= MAX_FRAME_BYTES
+    assert isinstance(parse_frame(body), Command)
+    assert parse_frame('{"message": "' + "x" * MAX_MESSAGE_CHARS + '"}').message
+    nested = '{"type": "command", "command": "x", "params": {"a": ' + "[" * 14 + "]" * 14 + "}}"
+    assert isinstance(parse_frame(nested), Command)
+    assert parse_frame('{"type": "command", "command": "x", "params": {"s": "[[[[[[[[[[[[[[[[[["'
+                       ', "n": -9223372036854775807, "f": 1.5e300}}').params["n"] < 0
+    top = parse_frame(json.dumps({"type": "resume", "task_id": "t", "last_event_id": 2**63 - 1}))
+    assert isinstance(top, Resume) and top.last_event_id == 2**63 - 1
     with pytest.raises(ProtocolError) as err:
         parse_frame('{"message": "' + "é" * (MAX_FRAME_BYTES // 2) + '"}')
     assert err.value.code == "frame_too_large"
@@ -111,6 +133,16 @@ async def test_bad_input_changes_nothing(
         (json.dumps({"type": "cancel", "task_id": other.task_id}), "forbidden"),
         (json.dumps({"type": "chat_message", "task_id": other.task_id, "message": "hi"}),
          "forbidden"),
+        # Refused before anything is created: no task for any of these.
+        ("", "bad_json"),
+        (json.dumps({"message": ""}), "invalid_request"),
+        (json.dumps({"message": " \n "}), "invalid_request"),
+        (json.dumps({"message": "x" * 30_000}), "frame_too_large"),
+        (json.dumps({"type": "command", "command": "launch_rocket"}), "invalid_request"),
+        ('{"message": "hi", "n": ' + "1" * 5000 + "}", "bad_json"),
+        ('{"message": "hi", "d": ' + "[" * 5000 + "]" * 5000 + "}", "bad_json"),
+        (json.dumps({"type": "resume", "task_id": task.task_id, "last_event_id": 2**64}),
+         "invalid_request"),
     ]
     before = await _snapshot(redis_server_url)
     async with live_server(studio) as address, client(address, token) as c:
@@ -142,7 +174,8 @@ async def test_invalid_command_reports_invalid_request(
 
 def test_documented_client_messages_parse() -> None:
     examples = doc_examples("client")
-    assert set(examples) == {"chat_message", "command", "approve", "cancel", "ping", "resume"}
+    assert set(examples) == {"chat_message", "command", "approve", "cancel", "ping", "resume",
+                             "auth"}
     for kind, bodies in examples.items():
         for body in bodies:
             assert parse_frame(json.dumps(body)).type == kind
@@ -220,6 +253,7 @@ def test_every_event_type_has_a_documented_constructor() -> None:
                       reused_pieces=0, copied_bodies=1, rendered_pieces=2, notes=[], scenes=[]),
         ev.error("bad_json", "not JSON"),
         ev.task_created("alice"),
+        ev.queued("turn", "Another turn is running on this task; this one starts after it."),
         ev.pong(),
         ev.command_result("update_scene", {"status": "ok"}),
     ]

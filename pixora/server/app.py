@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,7 +16,9 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from pixora.config import Settings
-from pixora.server import rest
+from pixora.server import logs, rest
+from pixora.server.exposure import secure_settings
+from pixora.server.ratelimit import RateLimits
 from pixora.server.ws import RelayHub, TaskRunner, chat_socket
 from pixora.studio import Studio
 
@@ -40,6 +43,7 @@ def create_app(studio: Studio) -> Starlette:
 
     runner = TaskRunner()
     relays = RelayHub(studio.events)
+    limits = RateLimits(studio.settings, studio.store.redis)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -70,28 +74,45 @@ def create_app(studio: Studio) -> Starlette:
     app.state.studio = studio
     app.state.runner = runner
     app.state.relays = relays
+    app.state.limits = limits
     return app
 
 
 def server_config(app: Starlette, host: str, port: int) -> uvicorn.Config:
-    """The uvicorn configuration Pixora runs with (frame cap, no access log)."""
-    return uvicorn.Config(
+    """The uvicorn configuration Pixora runs with (frame cap, no access log, tokens redacted
+    from uvicorn's log lines)."""
+    config = uvicorn.Config(
         app, host=host, port=port, ws_max_size=WS_MAX_BYTES, access_log=False, lifespan="on"
     )
+    logs.install()
+    return config
 
 
 async def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
     """Open the Studio and serve it until interrupted. Host and port default to
-    `settings.host` and `settings.port`."""
+    `settings.host` and `settings.port`.
+
+    Raises:
+        ConfigError: the settings are unsafe for `host` (see `exposure.secure_settings`).
+    """
+    host = host or settings.host
+    settings = secure_settings(settings, host)
     studio = await Studio.open(settings)
     try:
         app = create_app(studio)
-        server = uvicorn.Server(server_config(app, host or settings.host, port or settings.port))
+        server = uvicorn.Server(server_config(app, host, port or settings.port))
         await server.serve()
     finally:
         await studio.close()
 
 
 def run_server(settings: Settings, host: str | None = None, port: int | None = None) -> None:
-    """Blocking form of `serve`, for the CLI."""
+    """Blocking form of `serve`, for the CLI. SIGTERM stops it as SIGINT does: uvicorn
+    finishes its connections, the Studio closes, and exit handlers (the embedded Redis's
+    shutdown) run; both end in KeyboardInterrupt.
+
+    Raises:
+        KeyboardInterrupt: stopped by SIGINT or SIGTERM.
+    """
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     asyncio.run(serve(settings, host, port))

@@ -95,13 +95,29 @@ def verify_supabase_token(settings: Settings, token: str) -> str:
     return _user_id(claims["sub"])
 
 
+SUBPROTOCOL = "pixora"
+"""The WebSocket subprotocol the server selects when a client offers it."""
+BEARER_SUBPROTOCOL = "pixora.bearer."
+"""Prefix of the subprotocol that carries a token: `pixora.bearer.<jwt>` (a JWT is made of
+characters a subprotocol name may hold)."""
+
+
+def subprotocol_token(conn: HTTPConnection) -> str | None:
+    """The token of a WebSocket's `Sec-WebSocket-Protocol: pixora.bearer.<jwt>`, if offered."""
+    for offered in conn.scope.get("subprotocols") or []:
+        if offered.startswith(BEARER_SUBPROTOCOL) and len(offered) > len(BEARER_SUBPROTOCOL):
+            return offered[len(BEARER_SUBPROTOCOL):]
+    return None
+
+
 def request_token(conn: HTTPConnection) -> str | None:
-    """The token of a request: `Authorization: Bearer ...` first, else the `token` query."""
+    """The token of a request: `Authorization: Bearer ...` first, then a WebSocket's
+    `pixora.bearer.<jwt>` subprotocol, then the `token` query."""
     header = conn.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
-    return conn.query_params.get("token") or None
+    return subprotocol_token(conn) or conn.query_params.get("token") or None
 
 
 def authenticate(settings: Settings, conn: HTTPConnection) -> str:

@@ -12,19 +12,20 @@ that concern only one socket (errors from its own input, `pong`, `command_result
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pixora.context import events
 from pixora.context.events import Payload
-
-MAX_FRAME_BYTES = 64 * 1024
-"""Largest accepted client frame, in bytes."""
+from pixora.server.frames import MAX_FRAME_BYTES as MAX_FRAME_BYTES
+from pixora.server.frames import FrameError, decode
+from pixora.studio import MAX_MESSAGE_CHARS
 
 TaskId = Annotated[str, Field(min_length=1, max_length=64)]
+MAX_EVENT_ID = 2**63 - 1
+"""Largest event id (Redis counters are signed 64-bit)."""
 
 
 class ProtocolError(Exception):
@@ -45,8 +46,15 @@ class ChatMessage(_Frame):
     """A user message. Without `task_id` a new task is created for it."""
 
     type: Literal["chat_message"] = "chat_message"
-    message: str = Field(min_length=1)
+    message: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
     task_id: TaskId | None = None
+
+    @field_validator("message")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the message is blank")
+        return value
 
 
 class Command(_Frame):
@@ -84,10 +92,18 @@ class Resume(_Frame):
 
     type: Literal["resume"]
     task_id: TaskId
-    last_event_id: int = Field(0, ge=0)
+    last_event_id: int = Field(0, ge=0, le=MAX_EVENT_ID)
 
 
-ClientMessage = ChatMessage | Command | Approve | Cancel | Ping | Resume
+class Auth(_Frame):
+    """Sign in: only as a socket's first frame, when the token came neither in the query nor
+    in the subprotocol header."""
+
+    type: Literal["auth"]
+    token: str = Field(min_length=1, max_length=8192)
+
+
+ClientMessage = ChatMessage | Command | Approve | Cancel | Ping | Resume | Auth
 
 _MODELS: dict[str, type[_Frame]] = {
     "chat_message": ChatMessage,
@@ -96,6 +112,7 @@ _MODELS: dict[str, type[_Frame]] = {
     "cancel": Cancel,
     "ping": Ping,
     "resume": Resume,
+    "auth": Auth,
 }
 
 
@@ -103,19 +120,15 @@ def parse_frame(raw: str | bytes) -> ClientMessage:
     """Parse one client frame.
 
     Raises:
-        ProtocolError: with code `frame_too_large` (over `MAX_FRAME_BYTES`), `bad_json` (not
-            UTF-8 JSON, or not an object), `unknown_type`, `missing_field` (a required field
-            is absent) or `invalid_request` (a field has the wrong type or value).
+        ProtocolError: with code `frame_too_large` or `bad_json` (the frame breaks a limit of
+            `pixora.server.frames`, is not UTF-8 JSON, or not an object), `unknown_type`,
+            `missing_field` (a required field is absent) or `invalid_request` (a field has
+            the wrong type or value).
     """
-    size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8"))
-    if size > MAX_FRAME_BYTES:
-        raise ProtocolError(
-            "frame_too_large", f"frame is {size} bytes; the limit is {MAX_FRAME_BYTES}"
-        )
     try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ProtocolError("bad_json", f"frame is not valid JSON: {err}") from None
+        body = decode(raw)
+    except FrameError as err:
+        raise ProtocolError(err.code, str(err)) from None
     if not isinstance(body, dict):
         raise ProtocolError("bad_json", "frame must be a JSON object")
     task_id = body.get("task_id") if isinstance(body.get("task_id"), str) else None
@@ -154,6 +167,8 @@ def direct(payload: Payload, task_id: str | None = None) -> dict[str, Any]:
     }
 
 
-def error_message(code: str, message: str, task_id: str | None = None) -> dict[str, Any]:
-    """An `error` for one socket: `data.code` is machine-readable, `data.message` is prose."""
-    return direct(events.error(code, message), task_id)
+def error_message(code: str, message: str, task_id: str | None = None,
+                  retry_after_s: int | None = None) -> dict[str, Any]:
+    """An `error` for one socket: `data.code` is machine-readable, `data.message` is prose,
+    `data.retry_after_s` (only for `rate_limited`) the seconds to wait."""
+    return direct(events.error(code, message, retry_after_s), task_id)

@@ -2,13 +2,13 @@
 
 Every `/api/tasks` and `/files` route needs an app token (`Authorization: Bearer` or a
 `?token=` query, the latter for media elements). Errors are JSON
-`{"error": {"code", "message"}}` with 400, 401, 403, 404 or 416. Videos and files are served
-with HTTP range requests (RFC 9110 §14: `Range: bytes=a-b` answers 206 with Content-Range).
+`{"error": {"code", "message"}}` with 400, 401, 403, 404, 413, 414, 415 or 416; bad input
+never answers 500. Videos and files are served with HTTP range requests (RFC 9110 §14:
+`Range: bytes=a-b` answers 206 with Content-Range).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
@@ -23,10 +23,20 @@ from pixora.server.auth import (
     valid_username,
     verify_supabase_token,
 )
+from pixora.server.frames import MAX_FRAME_BYTES, FrameError, decode
+from pixora.server.ratelimit import RateLimited
 from pixora.storage.base import InvalidKey, validate_key
 from pixora.studio import Studio, StudioError
 
-_STATUS = {"forbidden": 403, "task_not_found": 404, "not_found": 404, "unauthorized": 401}
+_STATUS = {"forbidden": 403, "task_not_found": 404, "not_found": 404, "unauthorized": 401,
+           "body_too_large": 413, "uri_too_long": 414, "unsupported_media_type": 415}
+MAX_BODY_BYTES = MAX_FRAME_BYTES
+"""Largest JSON request body, in bytes (64 KiB); larger answers 413."""
+MAX_TASK_ID_CHARS = 64
+MAX_KEY_CHARS = 1024
+"""Longest `/files/` key, in characters; longer answers 414."""
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
 
 
 def _error(code: str, message: str, status: int | None = None) -> JSONResponse:
@@ -53,11 +63,58 @@ def _user(request: Request) -> str:
         raise Refused(_error("unauthorized", str(err))) from None
 
 
+def _task_id(request: Request) -> str:
+    task_id: str = request.path_params["task_id"]
+    if len(task_id) > MAX_TASK_ID_CHARS:
+        raise Refused(_error("task_not_found", "no such task"))
+    return task_id
+
+
 async def _task(request: Request, user_id: str) -> TaskContext:
     try:
-        return await _studio(request).get_task(request.path_params["task_id"], user_id)
+        return await _studio(request).get_task(_task_id(request), user_id)
     except (StudioError, TaskNotFound) as exc:
         raise Refused(_client_error(exc)) from None
+
+
+def _count(raw: str, name: str, top: int) -> int:
+    """A query value that must be an integer 1..`top`.
+
+    Raises:
+        Refused: 400 otherwise.
+    """
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9 and 1 <= int(raw) <= top):
+        raise Refused(_error("invalid_request", f"{name} must be an integer 1-{top}"))
+    return int(raw)
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object body, read up to `MAX_BODY_BYTES` and decoded under the same
+    limits as WebSocket frames (`pixora.server.frames`).
+
+    Raises:
+        Refused: 415 (not `application/json`), 413 (over the size limit, or a string over
+            the string limit), 400 (not a JSON object).
+    """
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/json":
+        raise Refused(_error("unsupported_media_type", "send Content-Type: application/json"))
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise Refused(_error("body_too_large", f"the body limit is {MAX_BODY_BYTES} bytes"))
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise Refused(_error("body_too_large", f"the body limit is {MAX_BODY_BYTES} bytes"))
+    try:
+        value = decode(body)
+    except FrameError as err:
+        code = "body_too_large" if err.code == "frame_too_large" else "bad_json"
+        raise Refused(_error(code, str(err))) from None
+    if not isinstance(value, dict):
+        raise Refused(_error("bad_json", "body must be a JSON object"))
+    return value
 
 
 def _client_error(exc: Exception) -> JSONResponse:
@@ -103,11 +160,13 @@ async def exchange_token(request: Request) -> Response:
     (s), "user_id"}`."""
     settings = _studio(request).settings
     try:
-        body = json.loads(await request.body())
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return _error("bad_json", "body must be JSON")
-    if not isinstance(body, dict):
-        return _error("bad_json", "body must be a JSON object")
+        await request.app.state.limits.hit("sign_in", request.client.host if request.client
+                                           else "unknown")
+    except RateLimited as err:
+        response = _error("rate_limited", str(err), 429)
+        response.headers["Retry-After"] = str(err.retry_after_s)
+        return response
+    body = await _json_body(request)
     supabase_token = body.get("supabase_token")
     username = body.get("username")
     if isinstance(supabase_token, str) and supabase_token:
@@ -139,9 +198,19 @@ async def me(request: Request) -> Response:
 
 
 async def list_tasks(request: Request) -> Response:
-    """`GET /api/tasks`: `{"tasks": [summary, ...]}`, newest first."""
-    tasks = await _studio(request).list_tasks(_user(request))
-    return JSONResponse({"tasks": [task_summary(t) for t in tasks]})
+    """`GET /api/tasks[?limit=N&cursor=C]`: `{"tasks": [summary, ...], "next_cursor"}`, newest
+    first, at most `limit` (1-100, default 50) a page; `next_cursor` (null on the last page)
+    gives the next page as `cursor`."""
+    user_id = _user(request)
+    limit = _count(request.query_params.get("limit", str(PAGE_SIZE)), "limit", MAX_PAGE_SIZE)
+    cursor = request.query_params.get("cursor") or None
+    if cursor is not None and len(cursor) > MAX_TASK_ID_CHARS:
+        return _error("invalid_request", "cursor is not a cursor this list gave out")
+    try:
+        tasks, after = await _studio(request).list_tasks(user_id, limit, cursor)
+    except StudioError as exc:
+        return _client_error(exc)
+    return JSONResponse({"tasks": [task_summary(t) for t in tasks], "next_cursor": after})
 
 
 async def get_task(request: Request) -> Response:
@@ -154,9 +223,7 @@ def _version(request: Request) -> int | None:
     raw = request.query_params.get("version")
     if raw is None:
         return None
-    if not raw.isdigit() or int(raw) < 1:
-        raise Refused(_error("invalid_request", "version must be a positive integer"))
-    return int(raw)
+    return _count(raw, "version", 10**9)
 
 
 async def _file(request: Request, key: str, media_type: str | None = None) -> Response:
@@ -171,7 +238,7 @@ async def task_video(request: Request) -> Response:
     """`GET /api/tasks/{task_id}/video[?version=N]`: the final MP4 (latest version by
     default), with range requests."""
     user_id = _user(request)
-    task_id = request.path_params["task_id"]
+    task_id = _task_id(request)
     try:
         key = await _studio(request).video_key(task_id, user_id, _version(request))
     except (StudioError, TaskNotFound) as exc:
@@ -206,9 +273,12 @@ async def task_captions(request: Request) -> Response:
 
 
 async def task_file(request: Request) -> Response:
-    """`GET /files/{key}`: a stored file of one of the user's tasks (key `<task_id>/...`)."""
+    """`GET /files/{key}`: a stored file of one of the user's tasks (key `<task_id>/...`).
+    Keys over `MAX_KEY_CHARS` answer 414."""
     user_id = _user(request)
     key = request.path_params["key"]
+    if len(key) > MAX_KEY_CHARS:
+        return _error("uri_too_long", f"file keys are at most {MAX_KEY_CHARS} characters")
     try:
         validate_key(key)
     except InvalidKey as err:

@@ -1,4 +1,5 @@
-"""The chat WebSocket, `/api/chat/ws?token=JWT`.
+"""The chat WebSocket, `/api/chat/ws`, signed in with `?token=JWT`, the subprotocol
+`pixora.bearer.<JWT>` or a first frame `{"type": "auth", "token": JWT}`.
 
 Each socket validates its frames, calls the Studio, and relays the event streams of the tasks
 it watches. Live events come from one reader per watched task per process (`RelayHub`), which
@@ -19,16 +20,25 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from redis.exceptions import RedisError
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from pixora.context import events, keys
 from pixora.context.events import Event, EventStream
 from pixora.context.store import TaskNotFound
-from pixora.server.auth import AuthError, authenticate
+from pixora.server.auth import (
+    BEARER_SUBPROTOCOL,
+    SUBPROTOCOL,
+    AuthError,
+    request_token,
+    verify_token,
+)
 from pixora.server.protocol import (
+    MAX_EVENT_ID,
     Approve,
+    Auth,
     Cancel,
     ChatMessage,
     ClientMessage,
@@ -40,7 +50,8 @@ from pixora.server.protocol import (
     error_message,
     parse_frame,
 )
-from pixora.studio import Forbidden, Studio, StudioError
+from pixora.server.ratelimit import RateLimited, RateLimits
+from pixora.studio import Forbidden, Studio, StudioError, command_tool
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +59,38 @@ CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_SLOW = 4408
+CLOSE_TOO_MANY_SOCKETS = 4429
+CLOSE_SERVER_ERROR = 1011
+"""The server could not read the task's events (Redis failed after retries): reconnect and
+`resume` from the last event id received."""
 RELAY_BLOCK_MS = 1000
 """Longest wait of one blocking stream read: below redis-py's default 5 s socket timeout, and
 how long a stopped task reader may take to end."""
+AUTH_WAIT_S = 10.0
+"""How long a socket opened without a token may take to send its `auth` frame."""
 SOCKET_QUEUE = 1000
 """Events one socket may fall behind the live stream before it is dropped (`CLOSE_TOO_SLOW`)."""
+READ_ATTEMPTS = 5
+READ_RETRY_S = 0.2
+"""A failed Redis read of a relay is tried `READ_ATTEMPTS` times in all, waiting
+`READ_RETRY_S`, then twice that, ... (3 s in all) between attempts."""
+
+T = TypeVar("T")
+
+
+async def _retrying(read: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+    """`await read(*args, **kwargs)`, retried on a Redis error.
+
+    Raises:
+        RedisError: the last attempt failed too.
+    """
+    for attempt in range(READ_ATTEMPTS - 1):
+        try:
+            return await read(*args, **kwargs)
+        except RedisError as err:
+            log.warning("relay read failed (attempt %d): %s", attempt + 1, err)
+            await asyncio.sleep(READ_RETRY_S * 2**attempt)
+    return await read(*args, **kwargs)
 
 
 def studio_error(exc: BaseException) -> tuple[str, str] | None:
@@ -78,6 +116,7 @@ class _Subscriber:
         default_factory=lambda: asyncio.Queue(SOCKET_QUEUE)
     )
     stopped: bool = False
+    failed: bool = False
 
     def offer(self, event: Event) -> None:
         if self.stopped:
@@ -93,6 +132,11 @@ class _Subscriber:
         with contextlib.suppress(asyncio.QueueFull):
             self.queue.put_nowait(None)
 
+    def fail(self) -> None:
+        """The feed could not read the stream: end the relay with an error."""
+        self.failed = True
+        self.stop()
+
 
 class _Feed:
     """The one reader of a task's stream in this process."""
@@ -105,18 +149,24 @@ class _Feed:
     async def _read(self, hub: RelayHub, task_id: str, after: int) -> None:
         """Read in batches (XRANGE), wait for more with a short blocking XREAD; stop when
         nobody watches. Never cancelled: cancelling a blocked redis-py read can break the
-        pooled connection under it."""
+        pooled connection under it. Reads are retried (`_retrying`); when they keep failing
+        every subscriber is failed, so its socket closes with `CLOSE_SERVER_ERROR`."""
         stream = hub.stream
         key = keys.task_events(task_id)
         try:
             while self.subscribers and not hub.closed:
-                batch = await stream.read(task_id, after, count=100)
+                batch = await _retrying(stream.read, task_id, after, count=100)
                 for event in batch:
                     for sub in list(self.subscribers):
                         sub.offer(event)
                     after = event.id
                 if not batch:
-                    await stream.redis.xread({key: f"{after}-0"}, block=RELAY_BLOCK_MS, count=1)
+                    await _retrying(stream.redis.xread, {key: f"{after}-0"},
+                                    block=RELAY_BLOCK_MS, count=1)
+        except RedisError:
+            for sub in list(self.subscribers):
+                sub.fail()
+            raise
         finally:
             if hub.feeds.get(task_id) is self:
                 del hub.feeds[task_id]
@@ -135,7 +185,7 @@ class RelayHub:
         joining first leaves no gap; the socket drops ids it has sent already)."""
         feed = self.feeds.get(task_id)
         if feed is None or feed.task.done():
-            feed = _Feed(self, task_id, await self.stream.last_id(task_id))
+            feed = _Feed(self, task_id, await _retrying(self.stream.last_id, task_id))
             existing = self.feeds.get(task_id)
             if existing is not None and not existing.task.done():
                 feed.task.cancel()  # lost a race with another joiner: it only awaited last_id
@@ -208,15 +258,21 @@ class Connection:
     """One authenticated socket: its sends, its watched tasks and its message handlers."""
 
     def __init__(self, ws: WebSocket, studio: Studio, runner: TaskRunner, user_id: str,
-                 relays: RelayHub | None = None) -> None:
+                 relays: RelayHub, limits: RateLimits) -> None:
         self.ws = ws
         self.studio = studio
         self.runner = runner
         self.user_id = user_id
-        self.relays = relays or RelayHub(studio.events)
+        self.relays = relays
+        self.limits = limits
         self._send_lock = asyncio.Lock()
         self._relays: dict[str, _Relay] = {}
         self._open = True
+
+    @property
+    def open(self) -> bool:
+        """False once the socket is gone or being closed by the server."""
+        return self._open
 
     async def send(self, message: dict[str, Any], *, unless: asyncio.Event | None = None) -> None:
         """Send one JSON message; a closed socket (or a set `unless`) makes this a no-op."""
@@ -228,8 +284,9 @@ class Connection:
             except (WebSocketDisconnect, RuntimeError, OSError):
                 self._open = False
 
-    async def error(self, code: str, message: str, task_id: str | None = None) -> None:
-        await self.send(error_message(code, message, task_id))
+    async def error(self, code: str, message: str, task_id: str | None = None,
+                    retry_after_s: int | None = None) -> None:
+        await self.send(error_message(code, message, task_id, retry_after_s))
 
     def watch(self, task_id: str, after: int) -> None:
         """Relay the task's events with id greater than `after`, replayed then followed.
@@ -249,37 +306,50 @@ class Connection:
 
     def _too_slow(self) -> None:
         """The socket fell `SOCKET_QUEUE` events behind: drop it; the client resumes."""
+        self._drop(CLOSE_TOO_SLOW, "too slow; resume from your last event id")
+
+    def _drop(self, code: int, reason: str) -> None:
+        """Close the socket with `code` in the background (never blocking a caller)."""
         self._open = False
 
         async def drop() -> None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(self.ws.close(
-                    CLOSE_TOO_SLOW, reason="too slow; resume from your last event id"), 5)
+                await asyncio.wait_for(self.ws.close(code, reason=reason), 5)
 
         self.runner.spawn(drop(), lambda code, message: asyncio.sleep(0))
 
     async def _relay(self, task_id: str, after: int, stop: asyncio.Event,
                      sub: _Subscriber) -> None:
         """Join the task's feed, replay events after `after` from the stream (XRANGE), then
-        send live events from the feed, each id once and in order."""
-        await self.relays.join(task_id, sub)
+        send live events from the feed, each id once and in order. A read that keeps failing
+        closes the socket with `CLOSE_SERVER_ERROR`."""
         try:
-            while not stop.is_set() and self._open:
-                batch = await self.studio.events.read(task_id, after, count=100)
-                for event in batch:
-                    await self.send(event.model_dump(mode="json"), unless=stop)
-                    after = event.id
-                if len(batch) < 100:
-                    break
-            while not stop.is_set() and self._open:
-                event = await sub.queue.get()
-                if event is None or sub.stopped:
-                    break
-                if event.id > after:
-                    await self.send(event.model_dump(mode="json"), unless=stop)
-                    after = event.id
+            await self._follow(task_id, after, stop, sub)
+        except RedisError:
+            log.exception("event relay of task %s failed; closing its socket", task_id)
+            self._drop(CLOSE_SERVER_ERROR, "could not read the task's events; resume later")
         finally:
             self.relays.leave(task_id, sub)
+
+    async def _follow(self, task_id: str, after: int, stop: asyncio.Event,
+                      sub: _Subscriber) -> None:
+        await self.relays.join(task_id, sub)
+        while not stop.is_set() and self._open:
+            batch = await _retrying(self.studio.events.read, task_id, after, count=100)
+            for event in batch:
+                await self.send(event.model_dump(mode="json"), unless=stop)
+                after = event.id
+            if len(batch) < 100:
+                break
+        while not stop.is_set() and self._open:
+            event = await sub.queue.get()
+            if sub.failed:
+                raise RedisError("the task's event feed failed")
+            if event is None or sub.stopped:
+                break
+            if event.id > after:
+                await self.send(event.model_dump(mode="json"), unless=stop)
+                after = event.id
 
     def watching(self, task_id: str) -> bool:
         return task_id in self._relays
@@ -302,10 +372,18 @@ class Connection:
             self.watch(task_id, await self.studio.events.last_id(task_id))
 
     async def _target(self, task_id: str | None) -> str:
-        """The task a chat message or command is for: `task_id` (checked), or a new task."""
+        """The task a chat message or command is for: `task_id` (checked), or a new task.
+        Counts one message (and one task when it makes one) against the user's limits.
+
+        Raises:
+            RateLimited: over the user's message or task limit; nothing was started.
+        """
         if task_id is None:
+            await self.limits.hit("messages", self.user_id)
+            await self.limits.hit("tasks", self.user_id)
             return await self._new_task()
         await self._own(task_id)
+        await self.limits.hit("messages", self.user_id)
         return task_id
 
     async def _new_task(self) -> str:
@@ -331,6 +409,7 @@ class Connection:
             task_id = await self._target(msg.task_id)
             self._background(task_id, self.studio.chat(task_id, self.user_id, msg.message))
         elif isinstance(msg, Command):
+            command_tool(msg.command)  # an unknown command creates no task
             task_id = await self._target(msg.task_id)
             self._background(task_id, self._command(task_id, msg))
         elif isinstance(msg, Approve):
@@ -341,6 +420,8 @@ class Connection:
         elif isinstance(msg, Cancel):
             await self._own(msg.task_id)
             self._background(msg.task_id, self.studio.cancel(msg.task_id, self.user_id))
+        elif isinstance(msg, Auth):
+            await self.error("invalid_request", "this socket is signed in already")
 
     async def _command(self, task_id: str, msg: Command) -> None:
         result = await self.studio.command(task_id, self.user_id, msg.command, msg.params)
@@ -356,9 +437,39 @@ async def _receive_text(ws: WebSocket) -> str | bytes | None:
     return text if text is not None else message.get("bytes", b"")
 
 
+def _subprotocol(ws: WebSocket) -> str | None:
+    """The subprotocol to select: `pixora` if offered, else the offered bearer one (a browser
+    fails a socket whose server selects none of the offered subprotocols)."""
+    offered = ws.scope.get("subprotocols") or []
+    if SUBPROTOCOL in offered:
+        return SUBPROTOCOL
+    return next((p for p in offered if p.startswith(BEARER_SUBPROTOCOL)), None)
+
+
+async def _sign_in(ws: WebSocket, studio: Studio) -> str:
+    """The user id of an accepted socket: its token from the query or subprotocol, else from
+    a first frame `{"type": "auth", "token"}` sent within `AUTH_WAIT_S`.
+
+    Raises:
+        AuthError: no token in time, or an invalid one.
+    """
+    token = request_token(ws)
+    if token is None:
+        try:
+            raw = await asyncio.wait_for(_receive_text(ws), AUTH_WAIT_S)
+            first = parse_frame(raw) if raw is not None else None
+        except (TimeoutError, ProtocolError):
+            first = None
+        if not isinstance(first, Auth):
+            raise AuthError("missing token: use ?token=, the pixora.bearer.<token> "
+                            "subprotocol, or a first frame {\"type\": \"auth\", \"token\"}")
+        token = first.token
+    return verify_token(studio.settings, token)
+
+
 async def chat_socket(ws: WebSocket) -> None:
-    """The `/api/chat/ws` endpoint. Query: `token` (required), `task_id` and `last_event_id`
-    (optional: watch that task from the start, as `resume` does).
+    """The `/api/chat/ws` endpoint. Sign-in: see `_sign_in`. Query: `task_id` and
+    `last_event_id` (optional: watch that task from the start, as `resume` does).
 
     Closes with 4401 for a missing or invalid token, 4403 when `task_id` belongs to another
     user and 4404 when it does not exist.
@@ -366,18 +477,25 @@ async def chat_socket(ws: WebSocket) -> None:
     studio: Studio = ws.app.state.studio
     runner: TaskRunner = ws.app.state.runner
     relays: RelayHub = ws.app.state.relays
-    await ws.accept()
+    limits: RateLimits = ws.app.state.limits
+    await ws.accept(subprotocol=_subprotocol(ws))
     try:
-        user_id = authenticate(studio.settings, ws)
+        user_id = await _sign_in(ws, studio)
     except AuthError as err:
-        await ws.close(CLOSE_UNAUTHORIZED, reason=str(err)[:120])
+        with contextlib.suppress(RuntimeError, OSError):  # the client may be gone already
+            await ws.close(CLOSE_UNAUTHORIZED, reason=str(err)[:120])
         return
-    conn = Connection(ws, studio, runner, user_id, relays)
+    conn = Connection(ws, studio, runner, user_id, relays, limits)
     try:
-        if not await _watch_from_query(conn):
-            return
-        while (raw := await _receive_text(ws)) is not None:
-            await _dispatch(conn, raw)
+        async with limits.socket(user_id):
+            if not await _watch_from_query(conn):
+                return
+            while conn.open and (raw := await _receive_text(ws)) is not None:
+                await _dispatch(conn, raw)
+    except RateLimited as err:
+        await conn.error("rate_limited", str(err), retry_after_s=err.retry_after_s)
+        with contextlib.suppress(RuntimeError, OSError):
+            await ws.close(CLOSE_TOO_MANY_SOCKETS, reason="too many open sockets")
     except WebSocketDisconnect:
         pass
     finally:
@@ -392,10 +510,13 @@ async def _watch_from_query(conn: Connection) -> bool:
     if not task_id:
         return True
     try:
-        after = int(conn.ws.query_params.get("last_event_id") or 0)
+        raw = conn.ws.query_params.get("last_event_id") or "0"
+        after = int(raw) if raw.isdigit() and len(raw) <= 19 else -1
+        if not 0 <= after <= MAX_EVENT_ID:
+            raise ValueError(raw)
         await conn.studio.get_task(task_id, conn.user_id)
     except ValueError:
-        await conn.ws.close(1008, reason="last_event_id must be an integer")
+        await conn.ws.close(1008, reason=f"last_event_id must be an integer 0-{MAX_EVENT_ID}")
         return False
     except Forbidden:
         await conn.ws.close(CLOSE_FORBIDDEN, reason="forbidden")
@@ -403,7 +524,7 @@ async def _watch_from_query(conn: Connection) -> bool:
     except TaskNotFound:
         await conn.ws.close(CLOSE_NOT_FOUND, reason="task_not_found")
         return False
-    conn.watch(task_id, max(after, 0))
+    conn.watch(task_id, after)
     return True
 
 
@@ -415,6 +536,12 @@ async def _dispatch(conn: Connection, raw: str | bytes) -> None:
         return
     try:
         await conn.handle(msg)
-    except (StudioError, TaskNotFound) as exc:
-        code, message = studio_error(exc) or ("internal_error", str(exc))
-        await conn.error(code, message, getattr(msg, "task_id", None))
+    except RateLimited as exc:
+        await conn.error("rate_limited", str(exc), getattr(msg, "task_id", None),
+                         exc.retry_after_s)
+    except Exception as exc:
+        known = studio_error(exc)
+        if known is None:
+            log.exception("handling a %s frame failed", msg.type)
+            known = ("internal_error", f"{type(exc).__name__}: the server could not do that")
+        await conn.error(*known, getattr(msg, "task_id", None))

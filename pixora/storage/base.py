@@ -19,6 +19,8 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 _SAFE = re.compile(r"^[A-Za-z0-9._-]+$")
+MAX_PART_CHARS = 255
+"""Longest part of a key (a file or folder name on most filesystems)."""
 
 
 class InvalidKey(ValueError):
@@ -29,14 +31,14 @@ def validate_key(key: str) -> str:
     """Return `key` if it is a safe relative path.
 
     Raises:
-        InvalidKey: the key is empty, absolute, contains `..`, or has characters outside
-            `[A-Za-z0-9._-]` in any part.
+        InvalidKey: the key is empty, absolute, contains `..`, has characters outside
+            `[A-Za-z0-9._-]` in any part, or a part over `MAX_PART_CHARS`.
     """
     path = PurePosixPath(key)
     if not key or path.is_absolute() or key.startswith(("/", "\\")):
         raise InvalidKey(f"storage key {key!r} must be a relative path")
     for part in path.parts:
-        if part in ("..", ".") or not _SAFE.match(part):
+        if part in ("..", ".") or not _SAFE.match(part) or len(part) > MAX_PART_CHARS:
             raise InvalidKey(f"storage key {key!r} has an unsafe part {part!r}")
     return key
 

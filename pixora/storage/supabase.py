@@ -86,11 +86,14 @@ class SupabaseStorage:
         ), key)
 
     async def fetch(self, key: str) -> Path:
-        """The local path of `key`, downloading the object first when it is not there."""
-        path = self.local_path(key)
-        if path.is_file():
-            return path
+        """The local path of `key`, downloading the object first when it is not there
+        (folders are made only for an object that exists)."""
+        try:
+            return await self._local.fetch(key)
+        except FileNotFoundError:
+            pass
         data = await self._call(lambda: self._bucket.download(self.object_key(key)), key)
+        path = self.local_path(key)
         with atomic_path(path) as part:
             part.write_bytes(data)
         return path

@@ -110,7 +110,8 @@ function setConn(stateName) {
 function connect() {
   if (!state.token) return;
   const proto = location.protocol === "https:" ? "wss" : "ws";
-  const ws = new WebSocket(`${proto}://${location.host}/api/chat/ws?token=${encodeURIComponent(state.token)}`);
+  // The token rides in the subprotocol header, not the URL (docs/protocol.md, Authentication).
+  const ws = new WebSocket(`${proto}://${location.host}/api/chat/ws`, ["pixora", `pixora.bearer.${state.token}`]);
   state.ws = ws;
   setConn("connecting");
   ws.onopen = () => {
@@ -465,8 +466,21 @@ function showVersion(version) {
 
 // ---------- tasks ----------
 
+async function allTasks() {
+  // GET /api/tasks is paged: follow next_cursor to the last page.
+  const tasks = [];
+  let cursor = null;
+  do {
+    const query = cursor ? `?limit=100&cursor=${encodeURIComponent(cursor)}` : "?limit=100";
+    const page = await api(`/api/tasks${query}`);
+    tasks.push(...page.tasks);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return tasks;
+}
+
 async function refreshTasks() {
-  const { tasks } = await api("/api/tasks");
+  const tasks = await allTasks();
   const list = $("task-list");
   list.replaceChildren();
   for (const t of tasks) {

@@ -1,0 +1,178 @@
+"""Per-user limits over real sockets: messages, task creation, open sockets and sign-ins; a
+user over a limit gets `rate_limited`, another user does not, and the count is shared by two
+server processes on one Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import redis.asyncio as aioredis
+from pydantic import SecretStr
+from server_live import Client, client, live_server, of_type
+from websockets.exceptions import ConnectionClosed
+
+from pixora.config import ConfigError, Settings, load_settings
+from pixora.context import keys
+from pixora.server.auth import issue_token
+from pixora.server.ws import CLOSE_TOO_MANY_SOCKETS
+from pixora.studio import Studio
+
+pytestmark = pytest.mark.timeout(90)
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "rate-limit-test-secret-0123456789abcdef"
+
+
+@contextlib.asynccontextmanager
+async def limited(studio: Studio, **rates: object) -> AsyncIterator[str]:
+    studio.settings = studio.settings.model_copy(update=rates)
+    async with live_server(studio) as address:
+        yield address
+
+
+async def _command(c: Client, task_id: str) -> dict:
+    """One counted message: a command with bad params (answered quickly, runs nothing)."""
+    await c.send({"type": "command", "task_id": task_id, "command": "update_scene",
+                  "params": {}})
+    return await c.until(lambda m: m["type"] in ("error", "command_result"), timeout=20)
+
+
+def test_rates_are_checked_at_startup() -> None:
+    with pytest.raises(ConfigError, match="PIXORA_RATE_MESSAGES"):
+        load_settings(rate_messages="lots")
+
+
+async def test_messages_over_the_limit_are_refused_per_user(
+    settings: Settings, studio: Studio, redis: aioredis.Redis
+) -> None:
+    mine = await studio.create_task("alice")
+    theirs = await studio.create_task("bob")
+    async with limited(studio, rate_messages="3/minute") as address, \
+            client(address, issue_token(settings, "alice")) as alice, \
+            client(address, issue_token(settings, "bob")) as bob:
+        codes = [(await _command(alice, mine.task_id))["data"].get("code") for _ in range(4)]
+        assert codes == ["invalid_request"] * 3 + ["rate_limited"]
+        refused = alice.received[-1]
+        assert refused["id"] is None and refused["task_id"] == mine.task_id
+        assert 1 <= refused["data"]["retry_after_s"] <= 60
+        assert (await _command(bob, theirs.task_id))["data"]["code"] == "invalid_request"
+        await alice.send({"type": "ping"})  # the socket stays
+        assert (await alice.until(of_type("pong")))["type"] == "pong"
+    calls = [e for e in await studio.events.read(mine.task_id) if e.type == "tool_call"]
+    assert len(calls) == 3  # the refused message ran nothing
+
+
+async def test_task_creation_over_the_limit_creates_nothing(
+    settings: Settings, studio: Studio, redis: aioredis.Redis
+) -> None:
+    async with limited(studio, rate_tasks="2/minute") as address, \
+            client(address, issue_token(settings, "alice")) as alice:
+        for _ in range(2):
+            await alice.send({"type": "command", "command": "update_scene", "params": {}})
+            await alice.until(of_type("task_created"))
+        await alice.send({"type": "command", "command": "update_scene", "params": {}})
+        refused = await alice.until(of_type("error", code="rate_limited"))
+        assert refused["data"]["retry_after_s"] >= 1
+    assert await redis.zcard(keys.user_tasks("alice")) == 2
+
+
+async def test_open_sockets_per_user(settings: Settings, studio: Studio) -> None:
+    alice, bob = issue_token(settings, "alice"), issue_token(settings, "bob")
+    async with limited(studio, max_sockets=2) as address, \
+            client(address, alice) as first, client(address, alice):
+        for c in [first]:
+            await c.send({"type": "ping"})
+            assert (await c.recv(10))["type"] == "pong"
+        async with client(address, alice) as third:
+            refused = await third.recv(10)
+            assert refused["data"]["code"] == "rate_limited" and refused["data"]["retry_after_s"]
+            with pytest.raises(ConnectionClosed) as closed:
+                await third.recv(10)
+            assert closed.value.rcvd is not None
+            assert closed.value.rcvd.code == CLOSE_TOO_MANY_SOCKETS
+        async with client(address, bob) as other:
+            await other.send({"type": "ping"})
+            assert (await other.recv(10))["type"] == "pong"
+        await first.ws.close()
+        await asyncio.sleep(0.5)
+        async with client(address, alice) as again:  # a closed socket frees its slot
+            await again.send({"type": "ping"})
+            assert (await again.recv(10))["type"] == "pong"
+
+
+async def test_sign_in_over_the_limit_is_429(studio: Studio) -> None:
+    async with limited(studio, rate_sign_in="2/minute") as address, \
+            httpx.AsyncClient(base_url=f"http://{address}") as http:
+        codes = [(await http.post("/api/auth/token", json={"username": "alice"})).status_code
+                 for _ in range(2)]
+        refused = await http.post("/api/auth/token", json={"username": "alice"})
+    assert codes == [200, 200]
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert refused.json()["error"]["code"] == "rate_limited"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _server_process(settings: Settings, port: int, log: Path) -> Iterator[subprocess.Popen]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PIXORA_DATA_DIR": str(settings.data_dir),
+           "REDIS_URL": str(settings.redis_url), "PIXORA_MODEL": "offline",
+           "PIXORA_IMAGE_PROVIDER": "local", "PIXORA_MOTION_PROVIDER": "local",
+           "PIXORA_SPEECH_PROVIDER": "local", "PIXORA_MUSIC_PROVIDER": "local",
+           "PIXORA_STORAGE_PROVIDER": "local", "PIXORA_JWT_SECRET": SECRET,
+           "PIXORA_RATE_MESSAGES": "4/minute"}
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pixora.cli", "serve", "--host", "127.0.0.1",
+             "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        yield proc
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+async def _up(address: str) -> None:
+    async with httpx.AsyncClient() as http:
+        for _ in range(400):
+            with contextlib.suppress(httpx.HTTPError):
+                if (await http.get(f"http://{address}/health")).status_code == 200:
+                    return
+            await asyncio.sleep(0.1)
+    raise TimeoutError(f"server {address} did not start")
+
+
+@pytest.mark.slow
+async def test_the_limit_holds_across_two_server_processes(
+    settings: Settings, studio: Studio, redis: aioredis.Redis, tmp_path: Path
+) -> None:
+    task = await studio.create_task("alice")
+    studio.settings = studio.settings.model_copy(update={"jwt_secret": SecretStr(SECRET)})
+    token = issue_token(studio.settings, "alice")
+    port = _free_port()
+    with _server_process(studio.settings, port, tmp_path / "server.log"):
+        await _up(f"127.0.0.1:{port}")
+        async with limited(studio, rate_messages="4/minute") as here, \
+                client(here, token) as a, client(f"127.0.0.1:{port}", token) as b:
+            answers = []
+            for c in [a, b, a, b, a, b]:
+                answers.append((await _command(c, task.task_id))["data"]["code"])
+    assert answers == ["invalid_request"] * 4 + ["rate_limited"] * 2, answers
