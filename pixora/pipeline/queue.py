@@ -349,11 +349,13 @@ class QueueWorker:
 
     async def run(self) -> None:
         """Run until stopped (SIGINT/SIGTERM with `handle_signals`, or cancelled)."""
-        await self.start()
         stopped = asyncio.Event()
+        # arq installed its signal handlers with the Worker, so a signal that arrives during
+        # the start-up sweep stops the worker too.
         if self.worker._handle_signals:
             self.worker.on_stop = lambda _sig: stopped.set()
         try:
+            await self.start()
             await stopped.wait()
         finally:
             await self.close()
