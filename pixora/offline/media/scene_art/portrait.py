@@ -5,23 +5,15 @@ from __future__ import annotations
 import re
 import zlib
 
+from pixora.context.traits import COLORS
 from pixora.offline.media.scene_art.canvas import RGB, mix
 
 COLOR_WORDS: dict[str, RGB] = {
-    "red": (196, 40, 48), "crimson": (170, 20, 50), "scarlet": (220, 36, 36),
-    "orange": (236, 128, 36), "amber": (240, 170, 40), "gold": (222, 180, 60),
-    "golden": (222, 180, 60), "yellow": (240, 210, 60), "green": (56, 150, 80),
-    "emerald": (20, 140, 100), "olive": (110, 120, 50), "teal": (20, 130, 140),
-    "turquoise": (60, 200, 200), "cyan": (40, 200, 230), "blue": (50, 90, 200),
-    "navy": (24, 36, 90), "azure": (70, 150, 230), "purple": (120, 60, 170),
-    "violet": (140, 80, 200), "lavender": (180, 160, 220), "pink": (236, 130, 170),
-    "magenta": (210, 40, 160), "brown": (110, 70, 40), "chestnut": (130, 60, 30),
-    "black": (24, 24, 28), "white": (238, 238, 234), "grey": (130, 130, 136),
-    "gray": (130, 130, 136), "silver": (190, 194, 200), "blonde": (230, 200, 120),
-    "blond": (230, 200, 120), "auburn": (150, 60, 30), "ginger": (200, 90, 40),
-    "beige": (220, 200, 170), "maroon": (110, 20, 40), "copper": (184, 110, 60),
-    "bronze": (170, 120, 60),
+    name: rgb for name, rgb in COLORS.items()
+    if name not in {"cream", "tan", "sandy", "chocolate", "dark", "denim"}
 }
+"""Trait colours that read as a colour anywhere in a scene prompt ("dark", "tan" and the like
+also describe light, skin or food there, so they are left out)."""
 SKIN_WORDS: dict[str, RGB] = {
     "pale": (246, 222, 204), "fair": (240, 212, 190), "freckled": (236, 200, 176),
     "tan": (206, 156, 116), "olive-skinned": (196, 152, 110), "brown-skinned": (150, 100, 70),
