@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -44,6 +45,28 @@ async def live_server(studio: Studio) -> AsyncIterator[str]:
         server.should_exit = True
         await asyncio.wait_for(task, 30)
         sock.close()
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now (for a server started in another process)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def wait_until_up(address: str, timeout_s: float = 40.0) -> None:
+    """Wait until `GET /health` on `host:port` answers 200.
+
+    Raises:
+        TimeoutError: it did not within `timeout_s`.
+    """
+    async with httpx.AsyncClient() as http:
+        for _ in range(int(timeout_s * 10)):
+            with contextlib.suppress(httpx.HTTPError):
+                if (await http.get(f"http://{address}/health")).status_code == 200:
+                    return
+            await asyncio.sleep(0.1)
+    raise TimeoutError(f"server {address} did not start")
 
 
 def token_for(settings: Settings, user_id: str) -> str:

@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
+from server_live import free_port
 
 from pixora.context import keys
 
@@ -46,11 +46,6 @@ def _env(data_dir: Path) -> dict[str, str]:
     env.pop("PIXORA_REDIS_URL", None)
     return env
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _redis_pid(data_dir: Path, timeout: float = 60) -> tuple[int, str]:
@@ -88,7 +83,7 @@ def _gone_within(pid: int, seconds: float) -> bool:
 
 
 def _command(kind: str, port: int = 0) -> list[str]:
-    extra = ["--host", "127.0.0.1", "--port", str(port or _free_port())] if kind == "serve" else []
+    extra = ["--host", "127.0.0.1", "--port", str(port or free_port())] if kind == "serve" else []
     return [sys.executable, "-m", "pixora.cli", kind, *extra]
 
 
@@ -123,7 +118,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> int:
 def test_sigterm_stops_gracefully_and_takes_redis_along(tmp_path: Path, kind: str) -> None:
     data = tmp_path / "data"
     log = tmp_path / f"{kind}.log"
-    port = _free_port()
+    port = free_port()
     with log.open("wb") as out:
         proc = subprocess.Popen(_command(kind, port), cwd=tmp_path, env=_env(data), stdout=out,
                                 stderr=subprocess.STDOUT)
@@ -140,7 +135,7 @@ def test_sigterm_stops_gracefully_and_takes_redis_along(tmp_path: Path, kind: st
 
 def test_redis_stays_while_another_process_uses_it(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    port = _free_port()
+    port = free_port()
     with (tmp_path / "serve.log").open("wb") as out:
         server = subprocess.Popen(_command("serve", port), cwd=tmp_path, env=_env(data),
                                   stdout=out, stderr=subprocess.STDOUT)

@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 import redis.asyncio as aioredis
-from server_live import Client, client, of_type
+from server_live import Client, client, free_port, of_type, wait_until_up
 
 from pixora.config import Settings
 from pixora.context.models import Stage
@@ -50,11 +49,6 @@ def _spawn(settings: Settings, log: Path, *args: str) -> subprocess.Popen[bytes]
                             env=_env(settings), stdout=out, stderr=subprocess.STDOUT)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @contextlib.contextmanager
 def _processes() -> Iterator[list[subprocess.Popen[bytes]]]:
@@ -71,15 +65,6 @@ def _processes() -> Iterator[list[subprocess.Popen[bytes]]]:
             except subprocess.TimeoutExpired:
                 p.kill()
 
-
-async def _up(address: str) -> None:
-    async with httpx.AsyncClient() as http:
-        for _ in range(300):
-            with contextlib.suppress(httpx.HTTPError):
-                if (await http.get(f"http://{address}/health")).status_code == 200:
-                    return
-            await asyncio.sleep(0.1)
-    raise TimeoutError(f"server {address} did not start")
 
 
 async def _new_task(c: Client, prompt: str) -> str:
@@ -113,7 +98,7 @@ async def test_two_workers_one_killed_and_the_server_killed_mid_render(
     settings: Settings, redis: aioredis.Redis, tmp_path: Path
 ) -> None:
     store = TaskStore(redis)
-    port = _free_port()
+    port = free_port()
     address = f"127.0.0.1:{port}"
     token = issue_token(settings, "alice")
     logs = tmp_path / "logs"
@@ -123,7 +108,7 @@ async def test_two_workers_one_killed_and_the_server_killed_mid_render(
                    for n in (1, 2)]
         server = _spawn(settings, logs / "server.log", "serve", "--port", str(port))
         procs += [*workers, server]
-        await _up(address)
+        await wait_until_up(address)
 
         async with client(address, token) as a, client(address, token) as b:
             tids = [await _new_task(a, "Create a 15-second video about kites"),
@@ -162,7 +147,7 @@ async def test_two_workers_one_killed_and_the_server_killed_mid_render(
 
         server = _spawn(settings, logs / "server2.log", "serve", "--port", str(port))
         procs.append(server)
-        await _up(address)
+        await wait_until_up(address)
         async with client(address, token) as a2:
             await a2.send({"type": "resume", "task_id": tids[0],
                            "last_event_id": seen_a[-1]["id"] if seen_a else 0})

@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -18,7 +17,7 @@ import httpx
 import pytest
 import redis.asyncio as aioredis
 from pydantic import SecretStr
-from server_live import Client, client, live_server, of_type
+from server_live import Client, client, free_port, live_server, of_type, wait_until_up
 from websockets.exceptions import ConnectionClosed
 
 from pixora.config import ConfigError, Settings, load_settings
@@ -121,11 +120,6 @@ async def test_sign_in_over_the_limit_is_429(studio: Studio) -> None:
     assert refused.json()["error"]["code"] == "rate_limited"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @contextlib.contextmanager
 def _server_process(settings: Settings, port: int, log: Path) -> Iterator[subprocess.Popen]:
@@ -150,15 +144,6 @@ def _server_process(settings: Settings, port: int, log: Path) -> Iterator[subpro
             proc.wait()
 
 
-async def _up(address: str) -> None:
-    async with httpx.AsyncClient() as http:
-        for _ in range(400):
-            with contextlib.suppress(httpx.HTTPError):
-                if (await http.get(f"http://{address}/health")).status_code == 200:
-                    return
-            await asyncio.sleep(0.1)
-    raise TimeoutError(f"server {address} did not start")
-
 
 @pytest.mark.slow
 async def test_the_limit_holds_across_two_server_processes(
@@ -167,9 +152,9 @@ async def test_the_limit_holds_across_two_server_processes(
     task = await studio.create_task("alice")
     studio.settings = studio.settings.model_copy(update={"jwt_secret": SecretStr(SECRET)})
     token = issue_token(studio.settings, "alice")
-    port = _free_port()
+    port = free_port()
     with _server_process(studio.settings, port, tmp_path / "server.log"):
-        await _up(f"127.0.0.1:{port}")
+        await wait_until_up(f"127.0.0.1:{port}")
         async with limited(studio, rate_messages="4/minute") as here, \
                 client(here, token) as a, client(f"127.0.0.1:{port}", token) as b:
             answers = []
