@@ -6,7 +6,7 @@ import pytest
 from pixora.context import Breakdown, EventStream, Scene, Stage, TaskContext, TaskStore, keys
 from pixora.context import events as ev
 from pixora.context.events import MAX_DEPTH, Payload, UnsendableEvent
-from pixora.context.models import Asset
+from pixora.context.models import Asset, Progress
 from pixora.context.store import TaskNotFound
 
 
@@ -177,3 +177,34 @@ async def test_a_cancelled_command_ends_its_task(redis) -> None:
             t.cancel()
             await asyncio.wait([t], timeout=0.5)
     assert lost == 0, f"{lost} of 200 cancellations were lost"
+
+
+async def test_progress_ticks_leave_the_document_alone(redis) -> None:
+    """Progress has a key of its own: ticks do not bump the TaskContext's revision, so a writer
+    that may not retry at all is never beaten by them; reads and updates see the latest tick."""
+    ticking, steady = TaskStore(redis), TaskStore(redis, max_retries=1)
+    task = await ticking.create(TaskContext(user_id="ada"))
+    tid = task.task_id
+
+    async def ticks() -> None:
+        for n in range(200):
+            await ticking.set_progress(tid, Progress(percent=n / 2, stage="motion", message=""))
+
+    async def writes() -> None:
+        for n in range(40):
+            await steady.update(tid, lambda t, n=n: setattr(t, "title", f"take {n}"))
+
+    await asyncio.gather(ticks(), writes())
+    after = await ticking.load(tid)
+    assert after.revision == task.revision + 40 and after.title == "take 39"
+    assert after.progress.percent == 99.5
+    assert (await ticking.page_for_user("ada", 10))[0][0].progress.percent == 99.5
+
+    # An update that sets progress records it for reads; one that does not keeps the tick.
+    await ticking.update(tid, lambda t: setattr(t, "progress", Progress(percent=0.0)))
+    assert (await ticking.load(tid)).progress.percent == 0.0
+    await ticking.set_progress(tid, Progress(percent=12.0, stage="images", message=""))
+    await ticking.update(tid, lambda t: setattr(t, "title", "last"))
+    assert (await ticking.load(tid)).progress.percent == 12.0
+    with pytest.raises(TaskNotFound):
+        await ticking.set_progress("nope", Progress())

@@ -1,7 +1,9 @@
 """TaskStore: TaskContext documents in Redis, with compare-and-set updates.
 
 Keys (see `pixora.context.keys`): `keys.task` holds the TaskContext as JSON; `keys.user_tasks`
-is a sorted set of the user's task ids by creation time.
+is a sorted set of the user's task ids by creation time; `keys.task_progress` holds the latest
+`Progress`, written on its own (`set_progress`) so that progress ticks neither rewrite the
+whole TaskContext nor make concurrent updates retry. Reads overlay it on the document.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import WatchError
 
 from pixora.context import keys
-from pixora.context.models import TaskContext
+from pixora.context.models import Progress, TaskContext
 
 
 class TaskNotFound(KeyError):
@@ -52,10 +54,20 @@ class TaskStore:
         Raises:
             TaskNotFound: no such task.
         """
-        raw = await self.redis.get(keys.task(task_id))
+        raw, progress = await self.redis.mget(keys.task(task_id), keys.task_progress(task_id))
         if raw is None:
             raise TaskNotFound(task_id)
-        return TaskContext.model_validate_json(raw)
+        return _read(raw, progress)
+
+    async def set_progress(self, task_id: str, progress: Progress) -> None:
+        """Record the task's latest progress (one small key; the document is not rewritten).
+
+        Raises:
+            TaskNotFound: no such task.
+        """
+        if not await self.exists(task_id):
+            raise TaskNotFound(task_id)
+        await self.redis.set(keys.task_progress(task_id), progress.model_dump_json())
 
     async def exists(self, task_id: str) -> bool:
         return bool(await self.redis.exists(keys.task(task_id)))
@@ -76,15 +88,18 @@ class TaskStore:
             async with self.redis.pipeline(transaction=True) as pipe:
                 try:
                     await pipe.watch(key)
-                    raw = await pipe.get(key)
+                    raw, progress = await pipe.mget(key, keys.task_progress(task_id))
                     if raw is None:
                         raise TaskNotFound(task_id)
-                    ctx = TaskContext.model_validate_json(raw)
+                    ctx = _read(raw, progress)
+                    before = ctx.progress
                     fn(ctx)
                     ctx.revision += 1
                     ctx.updated_at = time.time()
                     pipe.multi()
                     pipe.set(key, ctx.model_dump_json())
+                    if ctx.progress != before:
+                        pipe.set(keys.task_progress(task_id), ctx.progress.model_dump_json())
                     await pipe.execute()
                     return ctx
                 except WatchError:
@@ -111,6 +126,16 @@ class TaskStore:
             start = rank + 1
         ids = await self.redis.zrevrange(index, start, start + limit)
         page, more = ids[:limit], len(ids) > limit
-        raws = await self.redis.mget([keys.task(i) for i in page]) if page else []
-        tasks = [TaskContext.model_validate_json(r) for r in raws if r is not None]
+        raws = await self.redis.mget(
+            [k for i in page for k in (keys.task(i), keys.task_progress(i))]) if page else []
+        tasks = [_read(doc, progress)
+                 for doc, progress in zip(raws[::2], raws[1::2], strict=True) if doc is not None]
         return tasks, page[-1] if more else None
+
+
+def _read(raw: str | bytes, progress: str | bytes | None) -> TaskContext:
+    """A TaskContext from its document and, when recorded, its latest progress."""
+    ctx = TaskContext.model_validate_json(raw)
+    if progress is not None:
+        ctx.progress = Progress.model_validate_json(progress)
+    return ctx

@@ -6,7 +6,7 @@ import time
 
 from pixora.context import events
 from pixora.context.events import EventStream
-from pixora.context.models import Progress, TaskContext
+from pixora.context.models import Progress
 from pixora.context.store import TaskStore
 
 STAGE_WEIGHTS: dict[str, float] = {
@@ -21,9 +21,9 @@ STAGE_WEIGHTS: dict[str, float] = {
 
 
 class ProgressReporter:
-    """Turns per-stage fractions into overall percent + ETA; writes the TaskContext and emits a
-    `progress_update` event (`data.progress` 0-100, `data.stage`, `data.message`, `data.eta_s`).
-    """
+    """Turns per-stage fractions into overall percent + ETA; records it
+    (`TaskStore.set_progress`) and emits a `progress_update` event (`data.progress` 0-100,
+    `data.stage`, `data.message`, `data.eta_s`)."""
 
     def __init__(self, store: TaskStore, stream: EventStream, task_id: str) -> None:
         self.store = store
@@ -49,11 +49,7 @@ class ProgressReporter:
         elif self.percent >= 100.0:
             eta = 0.0
         progress = Progress(percent=self.percent, stage=stage, message=message, eta_s=eta)
-
-        def fn(ctx: TaskContext) -> None:
-            ctx.progress = progress
-
-        await self.store.update(self.task_id, fn)
+        await self.store.set_progress(self.task_id, progress)
         await self.events.append(
             self.task_id, events.progress_update(self.percent, stage, message, eta)
         )

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from agents import RunContextWrapper
 
 from pixora.context import events
-from pixora.context.models import Progress, Stage, TaskContext
+from pixora.context.models import Progress, Stage
 from pixora.tools.common import ToolError, require_approved, result
 from pixora.tools.common import tool as pixora_tool
 from pixora.tools.context import AgentContext
@@ -76,12 +76,8 @@ async def update_progress_tool(
     """
     if not 0 <= progress <= 100:
         raise ToolError("progress must be between 0 and 100")
-    update = Progress(percent=progress, stage=stage, message=message)
-
-    def fn(task: TaskContext) -> None:
-        task.progress = update
-
-    await ctx.context.svc.store.update(ctx.context.task_id, fn)
+    await ctx.context.svc.store.set_progress(
+        ctx.context.task_id, Progress(percent=progress, stage=stage, message=message))
     await ctx.context.svc.events.append(
         ctx.context.task_id, events.progress_update(progress, stage, message)
     )
