@@ -87,8 +87,8 @@ async def test_task_creation_over_the_limit_creates_nothing(
 async def test_open_sockets_per_user(settings: Settings, studio: Studio) -> None:
     alice, bob = issue_token(settings, "alice"), issue_token(settings, "bob")
     async with limited(studio, max_sockets=2) as address, \
-            client(address, alice) as first, client(address, alice):
-        for c in [first]:
+            client(address, alice) as first, client(address, alice) as second:
+        for c in [first, second]:  # answered: each socket holds its slot
             await c.send({"type": "ping"})
             assert (await c.recv(10))["type"] == "pong"
         async with client(address, alice) as third:
