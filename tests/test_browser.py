@@ -52,7 +52,7 @@ async def test_sign_in_prompt_approve_play(studio: Studio) -> None:
             await page.fill("#prompt", "A 10 second cinematic video about paper boats on a pond")
             await page.click("#send")
             await page.wait_for_selector("#approve:not([disabled])", timeout=90_000)
-            assert await page.locator(".bubble.assistant").count() >= 1
+            await page.wait_for_selector(".bubble.assistant", timeout=30_000)
             assert await page.locator(".chip.tool").count() >= 1
             # Each tool result finds its call's chip by call_id: none is left waiting.
             await page.wait_for_function("!document.querySelector('.chip.tool.pending')")

@@ -1,12 +1,14 @@
 import asyncio
+import json
 import random
+import re
 
 import pytest
 
 from pixora.context import Breakdown, EventStream, Scene, Stage, TaskContext, TaskStore, keys
 from pixora.context import events as ev
 from pixora.context.events import MAX_DEPTH, Payload, UnsendableEvent
-from pixora.context.models import Asset, Progress
+from pixora.context.models import Asset, Cost, Progress
 from pixora.context.store import TaskNotFound
 
 
@@ -39,14 +41,57 @@ async def test_fifty_concurrent_updates_all_land(redis):
 
     async def add(i: int) -> None:
         def fn(c: TaskContext) -> None:
-            c.assets[f"a{i}"] = Asset(key=f"k/{i}", kind="image", inputs_hash=str(i))
+            c.title += f"[{i}]"
 
         await store.update(ctx.task_id, fn)
 
     await asyncio.gather(*(add(i) for i in range(50)))
     final = await store.load(ctx.task_id)
-    assert sorted(final.assets) == sorted(f"a{i}" for i in range(50))
+    assert sorted(re.findall(r"\[(\d+)\]", final.title), key=int) == [str(i) for i in range(50)]
     assert final.revision == 50
+
+
+@pytest.mark.parametrize("seed", range(5))
+async def test_asset_records_never_conflict_and_costs_add_up(redis, seed):
+    """Parallel steps record their assets and costs without touching the document: all land,
+    the revision does not move, and a concurrent document update loses none of them."""
+    rng = random.Random(seed)
+    costs = [rng.choice([0.0, round(rng.uniform(0, 5), 3)]) for _ in range(rng.randint(1, 40))]
+    store = TaskStore(redis)
+    ctx = await store.create(TaskContext(user_id="ada"))
+
+    async def made(i: int, usd: float) -> None:
+        asset = Asset(key=f"k/{i}", kind="image", inputs_hash=str(i), cost_usd=usd)
+        await store.record_asset(ctx.task_id, f"a{i}", asset,
+                                 Cost(provider="p", what=f"a{i}", usd=usd) if usd else None)
+
+    def rename(c: TaskContext) -> None:
+        c.title = "renamed"
+
+    await asyncio.gather(*(made(i, usd) for i, usd in enumerate(costs)),
+                         store.update(ctx.task_id, rename))
+    final = await store.load(ctx.task_id)
+    assert sorted(final.assets) == sorted(f"a{i}" for i in range(len(costs)))
+    assert final.total_cost_usd == round(sum(c for c in costs if c), 4)
+    assert final.revision == 1 and final.title == "renamed"
+    listed, _ = await store.page_for_user("ada", 1000)
+    assert next(t for t in listed if t.task_id == ctx.task_id).assets == final.assets
+
+
+async def test_a_document_from_before_the_split_keeps_its_assets_and_costs(redis):
+    store = TaskStore(redis)
+    old = TaskContext(user_id="ada", assets={"a": Asset(key="k", kind="music", inputs_hash="h")},
+                      costs=[Cost(provider="p", what="a", usd=0.5)])
+    await redis.set(keys.task(old.task_id), old.model_dump_json())
+
+    def rename(c: TaskContext) -> None:
+        c.title = "renamed"
+
+    for _ in range(2):  # the first update moves them out of the document, once
+        await store.update(old.task_id, rename)
+    after = await store.load(old.task_id)
+    assert after.assets == old.assets and after.costs == old.costs
+    assert "assets" not in json.loads(await redis.get(keys.task(old.task_id)))
 
 
 async def test_update_that_raises_writes_nothing(redis):

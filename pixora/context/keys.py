@@ -12,6 +12,9 @@ Per task `{id}`:
   `pixora:task:{id}:jobs`        set, the queue job ids enqueued for the task
   `pixora:task:{id}:progress`     string, the latest Progress as JSON (ticks do not rewrite
                                   the whole TaskContext; `TaskStore.load` overlays it)
+  `pixora:task:{id}:assets`       hash, asset name -> Asset JSON, one field written per asset
+                                  (`TaskStore.record_asset`; reads overlay it)
+  `pixora:task:{id}:costs`        list of Cost JSON, appended with the asset that cost it
 Per user `{user}`:
   `pixora:user:{user}:tasks`      sorted set of task ids by creation time
 Generation queue (`pixora.pipeline.queue`; arq's own keys are `arq:job:*`, `arq:in-progress:*`,
@@ -58,6 +61,14 @@ def task_jobs(task_id: str) -> str:
 
 def task_progress(task_id: str) -> str:
     return f"{task(task_id)}:progress"
+
+
+def task_assets(task_id: str) -> str:
+    return f"{task(task_id)}:assets"
+
+
+def task_costs(task_id: str) -> str:
+    return f"{task(task_id)}:costs"
 
 
 QUEUE = "pixora:queue"

@@ -246,6 +246,7 @@ class Progress(Model):
     stage: str = "idle"
     message: str = ""
     eta_s: float | None = None
+    started_at: float | None = Field(None, description="When the run began (unix s).")
     updated_at: float = Field(default_factory=_now)
 
 

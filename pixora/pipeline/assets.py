@@ -1,9 +1,10 @@
 """A task's generated assets, each made at most once per set of inputs.
 
-Every finished asset is recorded in the TaskContext (`assets[name]`) with the content hash of
-its inputs (`pixora.context.files.content_hash`), so a re-run (after a crash, or after an edit)
-reuses everything whose inputs did not change and whose file is still there. Cloud calls are
-counted against the task's budget before they start.
+Every finished asset is recorded in the task's registry (`TaskContext.assets[name]`, one
+atomic record per asset: `TaskStore.record_asset`) with the content hash of its inputs
+(`pixora.context.files.content_hash`), so a re-run (after a crash, or after an edit) reuses
+everything whose inputs did not change and whose file is still there. Cloud calls are counted
+against the task's budget before they start.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +41,30 @@ async def check_cancelled(svc: Services, task_id: str) -> None:
         raise GenerationCancelled("cancelled by the user")
 
 
-class AssetCache:
-    """The assets of task `task_id` as seen by one generation run.
+@dataclass(frozen=True)
+class AssetSpec:
+    """How to make one asset of a task: its `name` in the registry (`scene_3/image`), `kind`,
+    storage `key`, the JSON-able `inputs` it is made from, `make(out_path)`, the progress
+    `stage` it belongs to, and `estimate`, the (capability, request) priced against the
+    task's budget before a cloud call."""
 
-    ctx: the run's copy of the TaskContext (its `assets` are kept up to date); at most
+    name: str
+    kind: AssetKind
+    key: str
+    inputs: dict[str, Any]
+    make: Callable[[Path], Awaitable[MediaFile]]
+    stage: str
+    estimate: tuple[str, Any] | None = None
+
+    @property
+    def inputs_hash(self) -> str:
+        return content_hash(self.inputs)
+
+
+class AssetCache:
+    """The assets of task `task_id` as one generation step sees them.
+
+    ctx: the step's copy of the TaskContext (its `assets` are kept up to date); at most
     `settings.scene_jobs` assets are made at once. `notes` collects the providers' notes for
     the user; `committed_usd` is the estimated cost of the cloud calls started, in US dollars.
     """
@@ -74,40 +96,36 @@ class AssetCache:
             )
         self.committed_usd += usd
 
-    async def get_or_make(
-        self,
-        name: str,
-        kind: AssetKind,
-        key: str,
-        inputs: dict[str, Any],
-        make: Callable[[Path], Awaitable[MediaFile]],
-        estimate: tuple[str, Any] | None = None,
-    ) -> Asset:
-        """The asset `name` (storage key `key`), made with `make(out_path)` only if `inputs`
-        (JSON-able) changed or its file is gone, then published and recorded.
+    def fresh(self, spec: AssetSpec) -> Asset | None:
+        """The recorded asset, if it was made from `spec.inputs` and its file is still there."""
+        known = self.ctx.assets.get(spec.name)
+        if (known and known.inputs_hash == spec.inputs_hash and known.key == spec.key
+                and self.svc.storage.local_path(spec.key).is_file()):
+            return known
+        return None
 
-        `estimate` is (capability, request) for the cost check against the task's budget.
+    async def get_or_make(self, spec: AssetSpec) -> Asset:
+        """The asset `spec` describes: the recorded one when fresh, otherwise made with
+        `spec.make(out_path)`, published and recorded (with its cost, in one write).
 
         Raises:
             GenerationCancelled: the user cancelled the task.
             BudgetExceeded: see `reserve`.
         """
-        h = content_hash(inputs)
-        path = self.svc.storage.local_path(key)
-        known = self.ctx.assets.get(name)
-        if known and known.inputs_hash == h and known.key == key and path.is_file():
+        if known := self.fresh(spec):
             return known
         await check_cancelled(self.svc, self.task_id)
-        if estimate:
-            capability, request = estimate
+        if spec.estimate:
+            capability, request = spec.estimate
             provider = getattr(self.svc.providers, capability).name
-            self.reserve(name, estimate_cost_usd(provider, capability, request))
+            self.reserve(spec.name, estimate_cost_usd(provider, capability, request))
+        path = self.svc.storage.local_path(spec.key)
         with atomic_path(path) as part:
             async with self.limit:
-                media = await make(part)
-        await self.svc.storage.publish(key)
+                media = await spec.make(part)
+        await self.svc.storage.publish(spec.key)
         asset = Asset(
-            key=key, kind=kind, inputs_hash=h, provider=media.provider,
+            key=spec.key, kind=spec.kind, inputs_hash=spec.inputs_hash, provider=media.provider,
             duration_s=media.duration_s, width=media.width, height=media.height,
             cost_usd=media.cost_usd, note=media.note, made_by=WORKER.get(),
             words=[(w.text, round(w.start_s, 3), round(w.end_s, 3)) for w in media.words],
@@ -115,13 +133,11 @@ class AssetCache:
         )
         if media.note:
             self.notes.append(media.note)
-            await self.progress.note(kind, media.note)
-
-        def record(ctx: TaskContext) -> None:
-            ctx.assets[name] = asset
-            if media.cost_usd:
-                ctx.costs.append(Cost(provider=media.provider, what=name, usd=media.cost_usd))
-
-        await self.svc.store.update(self.task_id, record)
-        self.ctx.assets[name] = asset
+            await self.progress.note(spec.kind, media.note)
+        cost = (Cost(provider=media.provider, what=spec.name, usd=media.cost_usd)
+                if media.cost_usd else None)
+        await self.svc.store.record_asset(self.task_id, spec.name, asset, cost)
+        self.ctx.assets[spec.name] = asset
+        if cost:
+            self.ctx.costs.append(cost)
         return asset

@@ -1,4 +1,8 @@
-"""Progress of a generation run: weighted stages, percent, and an ETA from the pace so far."""
+"""Progress of a generation run: weighted stages, percent, and an ETA from the pace so far.
+
+A run's steps may run on several workers: each step reports the fractions of every stage as
+the asset registry shows them, so the percent is the same whichever worker reports it.
+"""
 
 from __future__ import annotations
 
@@ -19,40 +23,59 @@ STAGE_WEIGHTS: dict[str, float] = {
 }
 """Relative share of the whole run, in percent, per stage."""
 
+ASSETS_DONE = {stage: 1.0 for stage in STAGE_WEIGHTS if stage != "composition"}
+"""Every asset stage finished: where composition starts."""
+
+
+def overall(fractions: dict[str, float]) -> float:
+    """Percent (0-100) of the run done, from each stage's finished fraction (0-1)."""
+    total = sum(STAGE_WEIGHTS.values())
+    got = sum(STAGE_WEIGHTS[s] * min(max(f, 0.0), 1.0)
+              for s, f in fractions.items() if s in STAGE_WEIGHTS)
+    return round(100.0 * got / total, 1)
+
 
 class ProgressReporter:
-    """Turns per-stage fractions into overall percent + ETA; records it
-    (`TaskStore.set_progress`) and emits a `progress_update` event (`data.progress` 0-100,
-    `data.stage`, `data.message`, `data.eta_s`)."""
+    """Records a run's progress (`TaskStore.set_progress`) and emits `progress_update` events
+    (`data.progress` 0-100, `data.stage`, `data.message`, `data.eta_s` in seconds).
 
-    def __init__(self, store: TaskStore, stream: EventStream, task_id: str) -> None:
+    `previous` is the task's progress as last read: the percent never goes back within a run,
+    and the ETA counts from the run's `started_at`.
+    """
+
+    def __init__(self, store: TaskStore, stream: EventStream, task_id: str,
+                 previous: Progress | None = None) -> None:
         self.store = store
         self.events = stream
         self.task_id = task_id
-        self.started = time.monotonic()
-        self.done: dict[str, float] = {}
-        self.percent = 0.0
+        self.previous = previous or Progress()
 
-    def _overall(self) -> float:
-        total = sum(STAGE_WEIGHTS.values())
-        got = sum(STAGE_WEIGHTS[s] * min(max(f, 0.0), 1.0) for s, f in self.done.items())
-        return round(100.0 * got / total, 1)
+    @property
+    def percent(self) -> float:
+        return self.previous.percent
 
-    async def report(self, stage: str, fraction: float, message: str) -> None:
-        if stage in STAGE_WEIGHTS:
-            self.done[stage] = max(self.done.get(stage, 0.0), fraction)
-        self.percent = max(self.percent, self._overall())
-        elapsed = time.monotonic() - self.started
+    async def begin(self, message: str) -> None:
+        """A new run starts: 0 %, the clock starts."""
+        await self._record(Progress(stage="starting", message=message, started_at=time.time()))
+
+    async def report(self, fractions: dict[str, float], stage: str, message: str) -> None:
+        """The run is this far: `fractions` maps stages to their finished share (0-1)."""
+        percent = max(self.previous.percent, overall(fractions))
+        started = self.previous.started_at or time.time()
+        elapsed = time.time() - started
         eta = None
-        if 2.0 < self.percent < 100.0:
-            eta = round(elapsed * (100.0 - self.percent) / self.percent, 1)
-        elif self.percent >= 100.0:
+        if 2.0 < percent < 100.0:
+            eta = round(elapsed * (100.0 - percent) / percent, 1)
+        elif percent >= 100.0:
             eta = 0.0
-        progress = Progress(percent=self.percent, stage=stage, message=message, eta_s=eta)
+        await self._record(Progress(percent=percent, stage=stage, message=message, eta_s=eta,
+                                    started_at=started))
+
+    async def _record(self, progress: Progress) -> None:
+        self.previous = progress
         await self.store.set_progress(self.task_id, progress)
-        await self.events.append(
-            self.task_id, events.progress_update(self.percent, stage, message, eta)
-        )
+        await self.events.append(self.task_id, events.progress_update(
+            progress.percent, progress.stage, progress.message, progress.eta_s))
 
     async def note(self, stage: str, message: str) -> None:
         """Tell the user something about `stage` (e.g. a provider fallback) at the current
@@ -62,6 +85,4 @@ class ProgressReporter:
         )
 
     async def finish(self, message: str) -> None:
-        for stage in STAGE_WEIGHTS:
-            self.done[stage] = 1.0
-        await self.report("completed", 1.0, message)
+        await self.report(dict.fromkeys(STAGE_WEIGHTS, 1.0), "completed", message)

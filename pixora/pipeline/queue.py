@@ -1,10 +1,14 @@
 """Generation on a job queue (arq over the shared Redis).
 
 Servers and the CLI enqueue; workers (`pixora worker`, or one embedded in the process when
-`PIXORA_WORKERS=embedded`) run the jobs. One job is one generation run of one task
-(`GenerationRun`); its id comes from (task, breakdown version), so a second enqueue of the
-same run is a no-op while it is queued or running. Finished assets are recorded per asset, so
-any re-run reuses them.
+`PIXORA_WORKERS=embedded`) run the jobs. A generation run is small jobs, one per step of
+`GenerationRun` (see `pixora.pipeline.generate`): `start`, then one per asset (a character's
+reference sheet, a scene's narration, image and motion clip, each music cue), then `compose`.
+Each job, when its step is done, enqueues the steps that became ready, as the asset registry
+shows them; so the scenes of one task spread over every worker, and the compose job is
+enqueued once, when the last asset lands. Job ids come from (task, breakdown version, step),
+so a second enqueue of a queued or running step is a no-op, and a step run twice makes
+nothing twice. Each step has a timeout that suits its provider (`step_timeouts`).
 
 Crash recovery: arq marks a running job with an in-progress key; the worker keeps that key
 alive while the job runs and lets it expire `job_recovery_s` after the worker died, after
@@ -13,9 +17,9 @@ then every `job_recovery_s`, and when a Studio opens) re-enqueues tasks left `ge
 with no job at all (a process that ran generation in-process before the queue, a job that ran
 out of tries) and tells their watchers.
 
-Cancel sets the task `cancelled` (the run checks that before every asset) and aborts its jobs
-through arq: running ones are cancelled by whichever worker holds them within its poll
-interval, queued ones are removed.
+Cancel sets the task `cancelled` (every step checks that before it makes anything) and
+aborts its jobs through arq: running ones are cancelled by whichever worker holds them within
+its poll interval, queued ones are removed.
 """
 
 from __future__ import annotations
@@ -37,16 +41,18 @@ from arq.worker import Worker, func
 
 from pixora.config import Settings
 from pixora.context import events, keys
-from pixora.context.models import Stage, TaskContext, VideoVersion
+from pixora.context.models import Stage, TaskContext
 from pixora.context.redis import client_name, redis_url
 from pixora.context.store import TaskNotFound
 from pixora.pipeline.assets import WORKER, GenerationCancelled
-from pixora.pipeline.generate import GenerationRefused, GenerationRun
+from pixora.pipeline.generate import COMPOSE, GenerationRefused, GenerationRun, StepNotReady
 from pixora.services import Services
 
 log = logging.getLogger(__name__)
 
-FUNCTION = "generate_task"
+START = "start"
+"""The first step: mark the task generating and enqueue what is ready."""
+JOB_PREFIX = "gen"
 POLL_S = 0.25
 """How often a worker looks for jobs and aborts: bounds the start delay and the cancel time."""
 WORKER_TTL_S = 10.0
@@ -54,10 +60,40 @@ WORKER_TTL_S = 10.0
 MAX_TRIES = 5
 CLOSE_S = 15.0
 """How long closing a worker waits for its cancelled jobs to queue themselves again."""
+LOCAL_STEP_S = 300.0
+"""Timeout of a step made by a local provider (seconds; they take seconds)."""
+CLOUD_MARGIN_S = 120.0
+"""A cloud step may take the provider's job timeout plus this (upload, download)."""
 
 
-def job_id(task_id: str, breakdown_version: int) -> str:
-    return f"generate:{task_id}:v{breakdown_version}"
+def job_id(task_id: str, breakdown_version: int, step: str) -> str:
+    return f"{JOB_PREFIX}:{task_id}:v{breakdown_version}:{step}"
+
+
+def kind(step: str) -> str:
+    """The job function of `step`: start, character, narration, image, motion, music, compose."""
+    if step in (START, COMPOSE):
+        return step
+    head, tail = step.split("/", 1)
+    return head if head in ("character", "music") else tail
+
+
+def step_timeouts(svc: Services) -> dict[str, float]:
+    """Each job function's timeout in seconds: a local provider's step takes seconds, a cloud
+    one as long as the provider's own job may (`provider_job_timeout_s`), composition up to
+    `job_timeout_s`."""
+    settings, providers = svc.settings, svc.providers
+
+    def of(provider: Any) -> float:
+        if provider.name == "local":
+            return LOCAL_STEP_S
+        return settings.provider_job_timeout_s + CLOUD_MARGIN_S
+
+    return {
+        START: LOCAL_STEP_S, "character": of(providers.image), "image": of(providers.image),
+        "narration": of(providers.speech), "motion": of(providers.motion),
+        "music": of(providers.music), COMPOSE: settings.job_timeout_s,
+    }
 
 
 def arq_pool(settings: Settings) -> ArqRedis:
@@ -65,11 +101,6 @@ def arq_pool(settings: Settings) -> ArqRedis:
     pool = ArqRedis.from_url(redis_url(settings), client_name=client_name())
     pool.default_queue_name = keys.QUEUE
     return pool
-
-
-async def run_generation(svc: Services, task_id: str) -> VideoVersion:
-    """The pipeline's generation run (see `GenerationRun.run`)."""
-    return await GenerationRun(svc, task_id).run()
 
 
 # -- the job ---------------------------------------------------------------------------------
@@ -90,32 +121,53 @@ async def _percent(svc: Services, task_id: str) -> float:
     return 0.0
 
 
-async def generate_task(ctx: dict[str, Any], task_id: str) -> str:
-    """The arq job: one generation run of `task_id`. Returns how it ended."""
+async def _run_step(run: GenerationRun, version: int, step: str) -> list[str]:
+    """Run `step`; the steps that became ready after it."""
+    if step == START:
+        await run.start()
+        return (await run.survey()).ready
+    if step == COMPOSE:
+        await run.compose(version)
+        return []
+    return (await run.make(step, version)).ready
+
+
+async def generation_step(ctx: dict[str, Any], task_id: str, version: int, step: str) -> str:
+    """The arq job: `step` of the run generating breakdown `version` of `task_id`, then the
+    steps that became ready are enqueued. Returns how it ended."""
     svc: Services = ctx["svc"]
+    worker: QueueWorker = ctx["worker"]
+    queue = worker.queue
     jid: str = ctx["job_id"]
-    WORKER.set(ctx["worker_id"])
+    WORKER.set(worker.id)
     beat = asyncio.create_task(_keep_claim(ctx["redis"], jid, svc.settings.job_recovery_s))
+    worker.jobs.add(jid)
+    await worker.publish()
+    run = GenerationRun(svc, task_id)
+    limit = queue.timeouts[kind(step)]
     retry = False
     try:
         if ctx["job_try"] > 1:
             await svc.events.append(task_id, events.progress_update(
                 await _percent(svc, task_id), "resuming",
-                f"Resuming generation on worker {ctx['worker_id']} after the previous worker "
-                "stopped (finished work is kept)",
+                f"Resuming generation ({step}) on worker {worker.id} after the previous "
+                "worker stopped (finished work is kept)",
             ))
-        await ctx["generate"](svc, task_id)
+        async with asyncio.timeout(limit):
+            ready = await _run_step(run, version, step)
+        await queue.enqueue_steps(task_id, version, ready)
         return "done"
     except GenerationCancelled:
-        await _cancelled(svc, task_id)
         return "cancelled"
-    except GenerationRefused as err:
-        log.info("task %s: not generated: %s", task_id, err)
+    except (GenerationRefused, StepNotReady) as err:
+        log.info("task %s: %s not run: %s", task_id, step, err)
         return "refused"
+    except TimeoutError:
+        await run.fail(f"{step} took longer than {limit:g} s")
+        return "failed"
     except asyncio.CancelledError:
-        if (await svc.store.load(task_id)).stage == Stage.CANCELLED:
-            await _cancelled(svc, task_id)
-        else:  # the worker is stopping: arq runs the job again on the next free worker
+        if (await svc.store.load(task_id)).stage != Stage.CANCELLED:
+            # the worker is stopping: arq runs the job again on the next free worker
             retry = True
             await svc.events.append(task_id, events.progress_update(
                 await _percent(svc, task_id), "paused",
@@ -124,23 +176,14 @@ async def generate_task(ctx: dict[str, Any], task_id: str) -> str:
             ))
         raise
     except Exception:
-        log.exception("generation of task %s failed", task_id)  # the run marked it failed
+        log.exception("generation of task %s failed at %s", task_id, step)  # marked failed
         return "failed"
     finally:
         beat.cancel()
+        worker.jobs.discard(jid)
         if not retry:
-            await _forget(svc.redis, task_id, jid)
-
-
-async def _cancelled(svc: Services, task_id: str) -> None:
-    await svc.events.append(task_id, events.progress_update(0, "cancelled", "Generation cancelled"))
-
-
-async def _forget(redis: Any, task_id: str, jid: str) -> None:
-    async with redis.pipeline(transaction=True) as pipe:
-        pipe.srem(keys.task_jobs(task_id), jid)
-        pipe.srem(keys.GENERATING, task_id)
-        await pipe.execute()
+            await queue.forget(task_id, jid)
+        await worker.publish()
 
 
 # -- enqueue, cancel, look ---------------------------------------------------------------
@@ -152,23 +195,44 @@ class JobQueue:
     def __init__(self, svc: Services) -> None:
         self.svc = svc
         self.pool = arq_pool(svc.settings)
+        self.timeouts = step_timeouts(svc)
 
     async def close(self) -> None:
         await self.pool.aclose(close_connection_pool=True)
 
     async def enqueue(self, task_id: str) -> bool:
         """Queue a generation run of the task's current breakdown. False when that run is
-        queued or running already."""
+        under way already (a job of it is queued or running)."""
         task = await self.svc.store.load(task_id)
         version = task.breakdown.version if task.breakdown else 0
-        jid = job_id(task_id, version)
-        async with self.pool.pipeline(transaction=True) as pipe:
-            pipe.zrem(abort_jobs_ss, jid)  # a stale abort of an earlier run of this id
-            pipe.sadd(keys.task_jobs(task_id), jid)
-            pipe.sadd(keys.GENERATING, task_id)
-            await pipe.execute()
-        job = await self.pool.enqueue_job(FUNCTION, task_id, _job_id=jid, _queue_name=keys.QUEUE)
-        return job is not None
+        prefix = job_id(task_id, version, "")
+        if any(jid.startswith(prefix) for jid in await self.live_jobs(task_id)):
+            return False
+        return bool(await self.enqueue_steps(task_id, version, [START]))
+
+    async def enqueue_steps(self, task_id: str, version: int, steps: list[str]) -> list[str]:
+        """Queue these steps of the run generating breakdown `version`; the ones that were not
+        queued or running already."""
+        queued = []
+        for step in steps:
+            jid = job_id(task_id, version, step)
+            async with self.pool.pipeline(transaction=True) as pipe:
+                pipe.zrem(abort_jobs_ss, jid)  # a stale abort of an earlier run of this id
+                pipe.sadd(keys.task_jobs(task_id), jid)
+                pipe.sadd(keys.GENERATING, task_id)
+                await pipe.execute()
+            if await self.pool.enqueue_job(f"{JOB_PREFIX}:{kind(step)}", task_id, version, step,
+                                           _job_id=jid, _queue_name=keys.QUEUE):
+                queued.append(step)
+        return queued
+
+    async def forget(self, task_id: str, jid: str) -> None:
+        """Job `jid` of the task ended; when the run is over, so is the task's generating."""
+        await self.pool.srem(keys.task_jobs(task_id), jid)
+        with contextlib.suppress(TaskNotFound):
+            if (await self.svc.store.load(task_id)).stage == Stage.GENERATING:
+                return
+        await self.pool.srem(keys.GENERATING, task_id)
 
     async def jobs(self, task_id: str) -> list[str]:
         return sorted(m.decode() for m in await self.pool.smembers(keys.task_jobs(task_id)))
@@ -227,7 +291,7 @@ class JobQueue:
                 workers.append(json.loads(raw))
         queued = await self.pool.zcard(keys.QUEUE)
         running = 0
-        async for _ in self.pool.scan_iter(match=in_progress_key_prefix + "generate:*"):
+        async for _ in self.pool.scan_iter(match=f"{in_progress_key_prefix}{JOB_PREFIX}:*"):
             running += 1
         return {
             "queue_depth": max(queued - running, 0),
@@ -286,18 +350,20 @@ class JobQueue:
 
 
 class QueueWorker:
-    """An arq worker running generation jobs with `svc`. `generate` is the run itself."""
+    """An arq worker running generation steps with `svc`, `concurrency` at once."""
 
     def __init__(self, svc: Services, *, concurrency: int | None = None,
-                 generate: Any = run_generation, handle_signals: bool = False) -> None:
+                 handle_signals: bool = False) -> None:
         settings = svc.settings
         self.svc = svc
         self.queue = JobQueue(svc)
         self.id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.concurrency = concurrency or settings.worker_concurrency
         self.worker = Worker(
-            functions=[func(generate_task, name=FUNCTION, timeout=settings.job_timeout_s,
-                            keep_result=0, max_tries=MAX_TRIES)],
+            # arq's timeout backs up the step's own (`generation_step`), which fails the task
+            functions=[func(generation_step, name=f"{JOB_PREFIX}:{name}", timeout=limit + 30,
+                            keep_result=0, max_tries=MAX_TRIES)
+                       for name, limit in self.queue.timeouts.items()],
             queue_name=keys.QUEUE,
             redis_pool=self.queue.pool,
             max_jobs=self.concurrency,
@@ -306,27 +372,33 @@ class QueueWorker:
             allow_abort_jobs=True,
             handle_signals=handle_signals,
             health_check_interval=WORKER_TTL_S / 2,
-            ctx={"svc": svc, "generate": generate, "worker_id": self.id},
+            ctx={"svc": svc, "worker": self},
             log_results=False,
         )
         # arq sets the in-progress expiry to the longest job timeout; jobs keep it alive
         # instead (`_keep_claim`), so a dead worker's job is taken again within this.
         self.worker.in_progress_timeout_s = settings.job_recovery_s
         self._tasks: list[asyncio.Task[None]] = []
+        self.jobs: set[str] = set()
+        """The ids of the jobs this worker is running."""
+
+    async def publish(self) -> None:
+        """Record this worker's status (`keys.worker`, expires after `WORKER_TTL_S`): id,
+        concurrency, the `jobs` it runs, and its complete / failed / retried counts."""
+        w = self.worker
+        status = {
+            "id": self.id, "concurrency": self.concurrency, "running": len(self.jobs),
+            "jobs": sorted(self.jobs), "complete": w.jobs_complete, "failed": w.jobs_failed,
+            "retried": w.jobs_retried, "seen": time.time(),
+        }
+        async with self.queue.pool.pipeline(transaction=False) as pipe:
+            pipe.set(keys.worker(self.id), json.dumps(status), px=int(WORKER_TTL_S * 1000))
+            pipe.zadd(keys.WORKERS, {self.id: time.time()})
+            await pipe.execute()
 
     async def _beat(self) -> None:
         while True:
-            w = self.worker
-            status = {
-                "id": self.id, "concurrency": self.concurrency,
-                "running": sum(not t.done() for t in w.tasks.values()),
-                "complete": w.jobs_complete, "failed": w.jobs_failed, "retried": w.jobs_retried,
-                "seen": time.time(),
-            }
-            async with self.queue.pool.pipeline(transaction=False) as pipe:
-                pipe.set(keys.worker(self.id), json.dumps(status), px=int(WORKER_TTL_S * 1000))
-                pipe.zadd(keys.WORKERS, {self.id: time.time()})
-                await pipe.execute()
+            await self.publish()
             await asyncio.sleep(WORKER_TTL_S / 4)
 
     async def _sweeps(self) -> None:

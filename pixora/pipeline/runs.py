@@ -17,7 +17,8 @@ from typing import Protocol
 from pixora.context import events
 from pixora.context.models import Stage, TaskContext, VideoVersion
 from pixora.pipeline.assets import GenerationCancelled
-from pixora.pipeline.queue import JobQueue, QueueWorker, run_generation
+from pixora.pipeline.generate import run_generation
+from pixora.pipeline.queue import JobQueue, QueueWorker
 from pixora.services import Services
 
 log = logging.getLogger(__name__)
