@@ -256,11 +256,13 @@ def print_status(stats: dict, console: Console) -> None:
                   f"{stats['jobs_in_progress']}   live workers: {stats['workers']}")
     if stats["worker_details"]:
         table = Table(title="Workers")
-        for column in ("id", "concurrency", "running", "complete", "failed", "retried"):
+        for column in ("id", "concurrency", "running", "complete", "failed", "retried",
+                       "steps (task v-version step)"):
             table.add_column(column)
         for w in stats["worker_details"]:
+            steps = "\n".join(" ".join(j.split(":", 3)[1:]) for j in w.get("jobs", []))
             table.add_row(w["id"], str(w["concurrency"]), str(w["running"]),
-                          str(w["complete"]), str(w["failed"]), str(w["retried"]))
+                          str(w["complete"]), str(w["failed"]), str(w["retried"]), steps)
         console.print(table)
 
 

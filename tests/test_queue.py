@@ -334,3 +334,26 @@ async def test_two_servers_serve_one_task(settings: Settings, redis: aioredis.Re
     finally:
         await one.close()
         await two.close()
+
+
+async def test_status_shows_the_steps_each_worker_runs(settings: Settings,
+                                                        redis: aioredis.Redis) -> None:
+    """`pixora status` lists, per live worker, the steps it is running right now."""
+    from rich.console import Console
+
+    from pixora.cli import print_status
+    from pixora.pipeline.queue import JobQueue, QueueWorker, job_id
+    from pixora.services import Services
+
+    svc = Services.open(settings.model_copy(update={"workers": "external"}))
+    worker, queue = QueueWorker(svc), JobQueue(svc)
+    try:
+        worker.jobs.add(job_id("t123", 2, "scene_4/motion"))
+        await worker.publish()
+        console = Console(record=True, width=200)
+        print_status(await queue.stats(), console)
+        assert "t123 v2 scene_4/motion" in console.export_text()
+    finally:
+        await worker.close()
+        await queue.close()
+        await svc.close()
