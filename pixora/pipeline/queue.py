@@ -122,14 +122,16 @@ async def _percent(svc: Services, task_id: str) -> float:
 
 
 async def _run_step(run: GenerationRun, version: int, step: str) -> list[str]:
-    """Run `step`; the steps that became ready after it."""
-    if step == START:
-        await run.start()
-        return (await run.survey()).ready
+    """Run `step`; the steps that became ready after it (none once the run stopped)."""
     if step == COMPOSE:
         await run.compose(version)
         return []
-    return (await run.make(step, version)).ready
+    if step == START:
+        await run.start()
+        after = await run.survey()
+    else:
+        after = await run.make(step, version)
+    return after.ready if after.ctx.stage == Stage.GENERATING else []
 
 
 async def generation_step(ctx: dict[str, Any], task_id: str, version: int, step: str) -> str:
