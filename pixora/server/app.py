@@ -19,7 +19,8 @@ from pixora.config import Settings
 from pixora.server import logs, rest
 from pixora.server.exposure import secure_settings
 from pixora.server.ratelimit import RateLimits
-from pixora.server.ws import RelayHub, TaskRunner, chat_socket
+from pixora.server.relay import RelayHub
+from pixora.server.ws import TaskRunner, chat_socket
 from pixora.studio import Studio
 
 STATIC_DIR = Path(__file__).parent / "static"
