@@ -2,20 +2,23 @@
 feeds each watching socket's bounded queue (`Subscriber`). So the Redis connections a server
 holds grow with the tasks watched, not with the sockets; a socket that falls `SOCKET_QUEUE`
 events behind is told to go (`Subscriber.on_overflow`) and resumes with `last_event_id`.
+
+Each event is encoded once, by its feed, into the text every socket sends (`Frame`): the
+per-socket work of an event is a queue put, one wake-up of the socket's relay and its send.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from redis.exceptions import RedisError
 
-from pixora.context import keys
 from pixora.context.events import Event, EventStream
 
 log = logging.getLogger(__name__)
@@ -55,25 +58,53 @@ def log_failure(task: asyncio.Task[None]) -> None:
         log.error("event relay failed", exc_info=task.exception())
 
 
+class Frame(NamedTuple):
+    """One stream event as sent on a socket: its `id` and its JSON `text`."""
+
+    id: int
+    text: str
+
+    @classmethod
+    def of(cls, event: Event) -> Frame:
+        """The frame of `event`: its fields as JSON (`id`, `type`, `task_id`, `content`,
+        `data`, `ts`)."""
+        return cls(event.id, json.dumps(event.model_dump(mode="json"), default=str))
+
+
 @dataclass(eq=False)
 class Subscriber:
-    """One socket's place on a task's feed: a bounded queue of live events."""
+    """One socket's place on a task's feed: a bounded queue of live frames."""
 
     on_overflow: Callable[[], None]
-    queue: asyncio.Queue[Event | None] = field(
+    queue: asyncio.Queue[Frame | None] = field(
         default_factory=lambda: asyncio.Queue(SOCKET_QUEUE)
     )
     stopped: bool = False
     failed: bool = False
 
-    def offer(self, event: Event) -> None:
+    def offer(self, frame: Frame) -> None:
         if self.stopped:
             return
         try:
-            self.queue.put_nowait(event)
+            self.queue.put_nowait(frame)
         except asyncio.QueueFull:
             self.stopped = True
             self.on_overflow()
+
+    async def next_frames(self) -> list[Frame]:
+        """Every frame queued, oldest first, once there is at least one; `[]` once stopped.
+
+        Raises:
+            RedisError: the feed could not read the stream (`fail`).
+        """
+        queued = [await self.queue.get()]
+        while not self.queue.empty():
+            queued.append(self.queue.get_nowait())
+        if self.failed:
+            raise RedisError("the task's event feed failed")
+        if self.stopped:  # `stop` queues a None to wake the relay
+            return []
+        return [frame for frame in queued if frame is not None]
 
     def stop(self) -> None:
         self.stopped = True
@@ -95,22 +126,20 @@ class _Feed:
         self.task.add_done_callback(log_failure)
 
     async def _read(self, hub: RelayHub, task_id: str, after: int) -> None:
-        """Read in batches (XRANGE), wait for more with a short blocking XREAD; stop when
-        nobody watches. Never cancelled: cancelling a blocked redis-py read can break the
-        pooled connection under it. Reads are retried (`retrying`); when they keep failing
-        every subscriber is failed (the chat socket closes with 1011)."""
-        stream = hub.stream
-        key = keys.task_events(task_id)
+        """Read in batches with a short blocking XREAD, encode each event once and offer it to
+        every subscriber; stop when nobody watches. Never cancelled: cancelling a blocked
+        redis-py read can break the pooled connection under it. Reads are retried
+        (`retrying`); when they keep failing every subscriber is failed (the chat socket
+        closes with 1011)."""
         try:
             while self.subscribers and not hub.closed:
-                batch = await retrying(stream.read, task_id, after, count=100)
+                batch = await retrying(hub.stream.wait, task_id, after,
+                                       block_ms=RELAY_BLOCK_MS, count=100)
                 for event in batch:
+                    frame = Frame.of(event)
                     for sub in list(self.subscribers):
-                        sub.offer(event)
+                        sub.offer(frame)
                     after = event.id
-                if not batch:
-                    await retrying(stream.redis.xread, {key: f"{after}-0"},
-                                   block=RELAY_BLOCK_MS, count=1)
         except RedisError:
             for sub in list(self.subscribers):
                 sub.fail()
@@ -147,9 +176,6 @@ class RelayHub:
         feed = self.feeds.get(task_id)
         if feed is not None:
             feed.subscribers.discard(sub)
-
-    def watchers(self) -> int:
-        return sum(len(f.subscribers) for f in self.feeds.values())
 
     async def close(self) -> None:
         self.closed = True

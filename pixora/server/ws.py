@@ -49,7 +49,7 @@ from pixora.server.protocol import (
     parse_frame,
 )
 from pixora.server.ratelimit import RateLimited, RateLimits
-from pixora.server.relay import RelayHub, Subscriber, log_failure, retrying
+from pixora.server.relay import Frame, RelayHub, Subscriber, log_failure, retrying
 from pixora.studio import Forbidden, Studio, StudioError, command_tool
 
 log = logging.getLogger(__name__)
@@ -142,11 +142,15 @@ class Connection:
 
     async def send(self, message: dict[str, Any], *, unless: asyncio.Event | None = None) -> None:
         """Send one JSON message; a closed socket (or a set `unless`) makes this a no-op."""
+        await self.send_text(json.dumps(message, default=str), unless=unless)
+
+    async def send_text(self, text: str, *, unless: asyncio.Event | None = None) -> None:
+        """Send one encoded message (JSON text); a no-op as for `send`."""
         async with self._send_lock:
             if not self._open or (unless is not None and unless.is_set()):
                 return
             try:
-                await self.ws.send_text(json.dumps(message, default=str))
+                await self.ws.send_text(text)
             except (WebSocketDisconnect, RuntimeError, OSError):
                 self._open = False
 
@@ -203,19 +207,18 @@ class Connection:
         while not stop.is_set() and self._open:
             batch = await retrying(self.studio.events.read, task_id, after, count=100)
             for event in batch:
-                await self.send(event.model_dump(mode="json"), unless=stop)
+                await self.send_text(Frame.of(event).text, unless=stop)
                 after = event.id
             if len(batch) < 100:
                 break
         while not stop.is_set() and self._open:
-            event = await sub.queue.get()
-            if sub.failed:
-                raise RedisError("the task's event feed failed")
-            if event is None or sub.stopped:
+            frames = await sub.next_frames()
+            if not frames:
                 break
-            if event.id > after:
-                await self.send(event.model_dump(mode="json"), unless=stop)
-                after = event.id
+            for frame in frames:
+                if frame.id > after:
+                    await self.send_text(frame.text, unless=stop)
+                    after = frame.id
 
     def watching(self, task_id: str) -> bool:
         return task_id in self._relays
