@@ -48,7 +48,7 @@ from pixora.server.protocol import (
     error_message,
     parse_frame,
 )
-from pixora.server.ratelimit import RateLimited, RateLimits
+from pixora.server.ratelimit import LimitsUnavailable, RateLimited, RateLimits
 from pixora.server.relay import Frame, RelayHub, Subscriber, log_failure, retrying
 from pixora.studio import Forbidden, Studio, StudioError, command_tool
 
@@ -62,6 +62,9 @@ CLOSE_TOO_MANY_SOCKETS = 4429
 CLOSE_SERVER_ERROR = 1011
 """The server could not read the task's events (Redis failed after retries): reconnect and
 `resume` from the last event id received."""
+CLOSE_TRY_AGAIN_LATER = 1013
+"""The server could not reach Redis to take the socket's slot (an `unavailable` error comes
+first): reconnect after a few seconds."""
 AUTH_WAIT_S = 10.0
 """How long a socket opened without a token may take to send its `auth` frame."""
 
@@ -341,7 +344,8 @@ async def chat_socket(ws: WebSocket) -> None:
     `last_event_id` (optional: watch that task from the start, as `resume` does).
 
     Closes with 4401 for a missing or invalid token, 4403 when `task_id` belongs to another
-    user and 4404 when it does not exist.
+    user, 4404 when it does not exist, 4429 when the user has too many sockets open and 1013
+    when Redis could not be reached to count them.
     """
     studio: Studio = ws.app.state.studio
     runner: TaskRunner = ws.app.state.runner
@@ -365,6 +369,12 @@ async def chat_socket(ws: WebSocket) -> None:
         await conn.error("rate_limited", str(err), retry_after_s=err.retry_after_s)
         with contextlib.suppress(RuntimeError, OSError):
             await ws.close(CLOSE_TOO_MANY_SOCKETS, reason="too many open sockets")
+    except LimitsUnavailable as err:
+        log.warning("socket of %s refused: %s", user_id, err)
+        await conn.error("unavailable", "the server cannot open sockets right now (its "
+                         "Redis is unreachable); try again in a few seconds")
+        with contextlib.suppress(RuntimeError, OSError):
+            await ws.close(CLOSE_TRY_AGAIN_LATER, reason="try again later")
     except WebSocketDisconnect:
         pass
     finally:
