@@ -74,6 +74,29 @@ async def test_messages_over_the_limit_are_refused_per_user(
     assert len(calls) == 3  # the refused message ran nothing
 
 
+async def test_approve_and_cancel_count_as_messages(
+    settings: Settings, studio: Studio, redis: aioredis.Redis
+) -> None:
+    task = await studio.create_task("alice")
+    approve = {"type": "approve", "task_id": task.task_id}
+    cancel = {"type": "cancel", "task_id": task.task_id}
+    async with limited(studio, rate_messages="3/minute") as address, \
+            client(address, issue_token(settings, "alice")) as alice:
+        await alice.send(approve)  # runs: there is no breakdown to approve yet
+        assert (await alice.until(of_type("error")))["data"]["code"] == "invalid_request"
+        await alice.send(cancel)  # runs: the task says it was cancelled
+        await alice.until(of_type("progress_update", stage="cancelled"))
+        assert (await _command(alice, task.task_id))["data"]["code"] == "invalid_request"
+        for frame in [approve, cancel]:  # the 4th and 5th messages of the minute
+            await alice.send(frame)
+            refused = await alice.until(of_type("error"))
+            assert refused["data"]["code"] == "rate_limited"
+            assert refused["task_id"] == task.task_id and refused["data"]["retry_after_s"] >= 1
+    cancelled = [e for e in await studio.events.read(task.task_id)
+                 if e.type == "progress_update" and e.data["stage"] == "cancelled"]
+    assert len(cancelled) == 1  # the refused cancel ran nothing
+
+
 async def test_task_creation_over_the_limit_creates_nothing(
     settings: Settings, studio: Studio, redis: aioredis.Redis
 ) -> None:

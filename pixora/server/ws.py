@@ -244,8 +244,9 @@ class Connection:
             self.watch(task_id, await self.studio.events.last_id(task_id))
 
     async def _target(self, task_id: str | None) -> str:
-        """The task a chat message or command is for: `task_id` (checked), or a new task.
-        Counts one message (and one task when it makes one) against the user's limits.
+        """The task a chat message, command, approval or cancel is for: `task_id` (checked),
+        or a new task. Counts one message (and one task when it makes one) against the user's
+        limits.
 
         Raises:
             RateLimited: over the user's message or task limit; nothing was started.
@@ -285,12 +286,12 @@ class Connection:
             task_id = await self._target(msg.task_id)
             self._background(task_id, self._command(task_id, msg))
         elif isinstance(msg, Approve):
-            await self._own(msg.task_id)
+            await self._target(msg.task_id)
             self._background(
                 msg.task_id, self.studio.approve(msg.task_id, self.user_id, msg.approved)
             )
         elif isinstance(msg, Cancel):
-            await self._own(msg.task_id)
+            await self._target(msg.task_id)
             self._background(msg.task_id, self.studio.cancel(msg.task_id, self.user_id))
         elif isinstance(msg, Auth):
             await self.error("invalid_request", "this socket is signed in already")
