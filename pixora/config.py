@@ -122,6 +122,10 @@ class Settings(BaseSettings):
     rate_sign_in: str = Field("30/minute", description="POST /api/auth/token calls per client "
                               "address.")
     max_sockets: int = Field(20, ge=1, le=10_000, description="Sockets one user may hold open.")
+    ws_deflate: bool = Field(False, description="Accept permessage-deflate on the chat socket "
+                             "when the client offers it. Each frame is then compressed once per "
+                             "socket, about a third of the server's CPU per frame sent; frames "
+                             "are small JSON.")
 
     @field_validator("rate_tasks", "rate_messages", "rate_sign_in")
     @classmethod
