@@ -8,8 +8,8 @@ clients watch one task from the query (`?task_id=`), spread over client processe
 server. Each client offers permessage-deflate as browsers do and reads its frames on
 websockets' sans-I/O protocol (no task per socket). The streaming starts once every client
 has received the task's first event (it is watching; the client processes then freeze their
-objects out of their own garbage collections); this process then appends `--events` progress
-events to the task's stream at `--rate` per second, then a completion.
+objects out of their own garbage collections) and `SETTLE_S` more; this process then appends
+`--events` progress events to the task's stream at `--rate` per second, then a completion.
 
 Delay = the client's `time.time()` when it has parsed the frame - the event's `ts` (the
 appender's `time.time()` just before its Redis append); every process reads the same system
@@ -64,6 +64,9 @@ from pixora.server.auth import issue_token
 ROOT = Path(__file__).resolve().parent.parent
 FINISH_S = 120.0
 """How long the clients may take, after the last event is appended, to get the completion."""
+SETTLE_S = 2.0
+"""Pause between every client watching and the first event: the server's garbage collections
+of the connection burst (full ones take 0.1-0.3 s with 500 sockets open) are over by then."""
 
 
 @dataclass
@@ -248,6 +251,7 @@ async def main(n: int, count: int, rate: float, per_process: int, deflate: bool)
             pipes.append(mine)
         watching_now = sum([await asyncio.to_thread(pipe.recv) for pipe in pipes])
         watching = int((await redis.info("clients"))["connected_clients"])
+        await asyncio.sleep(SETTLE_S)
         for pipe in pipes:
             pipe.send("start")
         cpu_before = _cpu_s(server.pid)
