@@ -16,9 +16,11 @@ appender's `time.time()` just before its Redis append); every process reads the 
 clock. So it includes the append, the server's stream read, its fan-out, the sends, the
 loopback and the client's frame parsing (and inflating, with `--deflate`) and JSON parse,
 with the clients sharing the machine's cores with the server. Redis connections:
-`connected_clients` from INFO (the server's and this process's one). CPU: user+system seconds
-of the server process (Linux `/proc`) and of the client processes, from the first event until
-every client had the completion.
+`connected_clients` from INFO (the server's and this process's one). From the first event
+until every client had the completion, for the server and the client processes (Linux
+`/proc/PID/schedstat`): CPU time, and the time they were ready to run but waited for a core
+(the machine's other load: when the server waits about as long as it runs, the tail delays
+are that wait).
 
 Run: PYTHONPATH=. .venv/bin/python bench/watchers.py [--watchers 500] [--events 100]
 [--rate 20] [--clients-per-process 250] [--deflate]
@@ -71,13 +73,11 @@ of the connection burst (full ones take 0.1-0.3 s with 500 sockets open) are ove
 
 @dataclass
 class Outcome:
-    """What one client process saw: progress delays (s), completions, client errors, and its
-    CPU seconds from the start of the streaming until every client had the completion."""
+    """What one client process saw: progress delays (s), completions, client errors."""
 
     delays: list[float] = field(default_factory=list)
     completed: int = 0
     errors: list[str] = field(default_factory=list)
-    cpu_s: float = 0.0
 
 
 class _Tally:
@@ -179,12 +179,9 @@ async def _clients(url: str, n: int, pipe: Connection) -> None:
     await tally.all_watching.wait()
     gc.freeze()  # the sockets live until the end: no collection of this process rescans them
     pipe.send(tally.watching)
-    await asyncio.to_thread(pipe.recv)  # streaming starts
-    cpu = time.process_time()
     await asyncio.to_thread(pipe.recv)  # the last event is appended: FINISH_S from now
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(tally.all_ended.wait(), FINISH_S)
-    tally.outcome.cpu_s = time.process_time() - cpu
     missing = n - tally.outcome.completed - len(tally.outcome.errors)
     tally.outcome.errors += ["no completion within the time"] * missing
     pipe.send(tally.outcome)
@@ -192,15 +189,19 @@ async def _clients(url: str, n: int, pipe: Connection) -> None:
 
 def client_process(url: str, n: int, pipe: Connection) -> None:
     """Entry of one client process: `n` watchers of `url`. Sends on `pipe` the number
-    watching, waits for two words (streaming starts; the last event is appended), then sends
-    its `Outcome`."""
+    watching, waits for the word that the last event is appended, then sends its
+    `Outcome`."""
     asyncio.run(_clients(url, n, pipe))
 
 
-def _cpu_s(pid: int) -> float:
-    """User+system CPU seconds of process `pid` so far (Linux `/proc`)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _sched_s(pids: list[int]) -> tuple[float, float]:
+    """Seconds the processes `pids` have run on a core so far, and seconds they were ready to
+    run but waited for one (Linux `/proc/PID/schedstat`, main threads)."""
+    ran = waited = 0
+    for pid in pids:
+        on_cpu, on_queue, _ = Path(f"/proc/{pid}/schedstat").read_text().split()
+        ran, waited = ran + int(on_cpu), waited + int(on_queue)
+    return ran / 1e9, waited / 1e9
 
 
 def _spread(n: int, per_process: int) -> list[int]:
@@ -252,9 +253,8 @@ async def main(n: int, count: int, rate: float, per_process: int, deflate: bool)
         watching_now = sum([await asyncio.to_thread(pipe.recv) for pipe in pipes])
         watching = int((await redis.info("clients"))["connected_clients"])
         await asyncio.sleep(SETTLE_S)
-        for pipe in pipes:
-            pipe.send("start")
-        cpu_before = _cpu_s(server.pid)
+        clients = [proc.pid for proc in procs if proc.pid is not None]
+        server_before, clients_before = _sched_s([server.pid]), _sched_s(clients)
         for i in range(count):
             await stream.append(task.task_id, events.progress_update(
                 100 * i / count, "bench", f"tick {i}"))
@@ -266,7 +266,9 @@ async def main(n: int, count: int, rate: float, per_process: int, deflate: bool)
         for pipe in pipes:
             pipe.send("streamed")
         outcomes: list[Outcome] = [await asyncio.to_thread(pipe.recv) for pipe in pipes]
-        server_cpu = _cpu_s(server.pid) - cpu_before
+        (server_ran, server_waited), (clients_ran, clients_waited) = (
+            (ran - ran0, waited - waited0) for (ran, waited), (ran0, waited0) in
+            [(_sched_s([server.pid]), server_before), (_sched_s(clients), clients_before)])
         delays = sorted(d for o in outcomes for d in o.delays)
         errors = [e for o in outcomes for e in o.errors]
         p = lambda q: 1000 * delays[min(len(delays) - 1, int(q * len(delays)))]  # noqa: E731
@@ -277,11 +279,11 @@ async def main(n: int, count: int, rate: float, per_process: int, deflate: bool)
         print(f"progress frames {len(delays)} of {n * count}")
         print(f"delay ms: p50 {p(0.5):.1f}  p99 {p(0.99):.1f}  max {1000 * delays[-1]:.1f}"
               f"  mean {1000 * statistics.mean(delays):.1f}")
-        client_cpu = sum(o.cpu_s for o in outcomes)
         frames = max(1, len(delays))
-        print(f"CPU while streaming: server {server_cpu:.2f} s ({1e6 * server_cpu / frames:.0f}"
-              f" us per frame), clients {client_cpu:.2f} s ({1e6 * client_cpu / frames:.0f}"
-              " us per frame)")
+        print(f"while streaming: server CPU {server_ran:.2f} s ({1e6 * server_ran / frames:.0f}"
+              f" us per frame), waited for a core {server_waited:.2f} s; clients CPU"
+              f" {clients_ran:.2f} s ({1e6 * clients_ran / frames:.0f} us per frame), waited"
+              f" {clients_waited:.2f} s")
         print(f"redis connected_clients: server idle+bench {idle}, with {n} watchers {watching},"
               f" while streaming {peak}")
     finally:
