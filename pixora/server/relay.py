@@ -10,9 +10,9 @@ per-socket work of an event is a queue put, one wake-up of the socket's relay an
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
@@ -73,48 +73,58 @@ class Frame(NamedTuple):
 
 @dataclass(eq=False)
 class Subscriber:
-    """One socket's place on a task's feed: a bounded queue of live frames."""
+    """One socket's place on a task's feed: its live frames not sent yet (at most
+    `SOCKET_QUEUE`), and the wake-up of its relay when it waits for more."""
 
     on_overflow: Callable[[], None]
-    queue: asyncio.Queue[Frame | None] = field(
-        default_factory=lambda: asyncio.Queue(SOCKET_QUEUE)
-    )
+    frames: deque[Frame] = field(default_factory=deque)
     stopped: bool = False
     failed: bool = False
+    _waiter: asyncio.Future[None] | None = None
 
     def offer(self, frame: Frame) -> None:
         if self.stopped:
             return
-        try:
-            self.queue.put_nowait(frame)
-        except asyncio.QueueFull:
+        if len(self.frames) >= SOCKET_QUEUE:
             self.stopped = True
             self.on_overflow()
+        else:
+            self.frames.append(frame)
+        self._wake()
 
     async def next_frames(self) -> list[Frame]:
-        """Every frame queued, oldest first, once there is at least one; `[]` once stopped.
+        """Every frame offered and not taken yet, oldest first, once there is at least one;
+        `[]` once stopped.
 
         Raises:
             RedisError: the feed could not read the stream (`fail`).
         """
-        queued = [await self.queue.get()]
-        while not self.queue.empty():
-            queued.append(self.queue.get_nowait())
+        while not self.frames and not self.stopped:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
         if self.failed:
             raise RedisError("the task's event feed failed")
-        if self.stopped:  # `stop` queues a None to wake the relay
+        if self.stopped:
             return []
-        return [frame for frame in queued if frame is not None]
+        frames = list(self.frames)
+        self.frames.clear()
+        return frames
 
     def stop(self) -> None:
         self.stopped = True
-        with contextlib.suppress(asyncio.QueueFull):
-            self.queue.put_nowait(None)
+        self._wake()
 
     def fail(self) -> None:
         """The feed could not read the stream: end the relay with an error."""
         self.failed = True
         self.stop()
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
 
 
 class _Feed:
