@@ -4,7 +4,8 @@ holds grow with the tasks watched, not with the sockets; a socket that falls `SO
 events behind is told to go (`Subscriber.on_overflow`) and resumes with `last_event_id`.
 
 Each event is encoded once, by its feed, into the text every socket sends (`Frame`): the
-per-socket work of an event is a queue put, one wake-up of the socket's relay and its send.
+per-socket work of an event is an append to its frames, one wake-up of the socket's relay and
+its send (no Redis work: the server reads each watched stream once).
 """
 
 from __future__ import annotations
