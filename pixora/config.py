@@ -117,11 +117,15 @@ class Settings(BaseSettings):
     dev_auth: bool = Field(True, description="Allow sign-in with a bare user name.")
     rate_tasks: str = Field("30/minute;300/day", description="Tasks one user may create, as "
                             "`limits` rates (`N/second|minute|hour|day`, `;`-separated).")
-    rate_messages: str = Field("60/minute", description="Chat messages and commands one user "
-                               "may send, across all sockets and servers.")
+    rate_messages: str = Field("60/minute", description="Chat messages, commands, approvals "
+                               "and cancels one user may send, across all sockets and servers.")
     rate_sign_in: str = Field("30/minute", description="POST /api/auth/token calls per client "
                               "address.")
     max_sockets: int = Field(20, ge=1, le=10_000, description="Sockets one user may hold open.")
+    ws_deflate: bool = Field(False, description="Accept permessage-deflate on the chat socket "
+                             "when the client offers it. Each frame is then compressed once per "
+                             "socket, about a third of the server's CPU per frame sent; frames "
+                             "are small JSON.")
 
     @field_validator("rate_tasks", "rate_messages", "rate_sign_in")
     @classmethod

@@ -191,6 +191,19 @@ def test_doc_check_catches_departures() -> None:
     assert doc_violations([{**good, "id": 4}])
 
 
+@pytest.mark.parametrize("deflate", [False, True])
+async def test_permessage_deflate_only_when_set(
+    settings: Settings, studio: Studio, deflate: bool
+) -> None:
+    studio.settings = studio.settings.model_copy(update={"ws_deflate": deflate})
+    async with live_server(studio) as address, \
+            client(address, issue_token(settings, "alice")) as c:  # the client offers it
+        await c.send({"type": "ping"})
+        assert (await c.recv(10))["type"] == "pong"
+        assert [e.name for e in c.ws.protocol.extensions] == (
+            ["permessage-deflate"] if deflate else [])
+
+
 async def test_resume_replays_then_follows_without_gap(
     settings: Settings, studio: Studio
 ) -> None:

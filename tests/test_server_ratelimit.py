@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import signal
 import subprocess
@@ -17,13 +18,16 @@ import httpx
 import pytest
 import redis.asyncio as aioredis
 from pydantic import SecretStr
+from redis.exceptions import ConnectionError as RedisConnectionError
 from server_live import Client, client, free_port, live_server, of_type, wait_until_up
 from websockets.exceptions import ConnectionClosed
 
 from pixora.config import ConfigError, Settings, load_settings
 from pixora.context import keys
+from pixora.server import app as app_module
 from pixora.server.auth import issue_token
-from pixora.server.ws import CLOSE_TOO_MANY_SOCKETS
+from pixora.server.ratelimit import KEY_PREFIX, RateLimits
+from pixora.server.ws import CLOSE_TOO_MANY_SOCKETS, CLOSE_TRY_AGAIN_LATER
 from pixora.studio import Studio
 
 pytestmark = pytest.mark.timeout(90)
@@ -70,6 +74,29 @@ async def test_messages_over_the_limit_are_refused_per_user(
     assert len(calls) == 3  # the refused message ran nothing
 
 
+async def test_approve_and_cancel_count_as_messages(
+    settings: Settings, studio: Studio, redis: aioredis.Redis
+) -> None:
+    task = await studio.create_task("alice")
+    approve = {"type": "approve", "task_id": task.task_id}
+    cancel = {"type": "cancel", "task_id": task.task_id}
+    async with limited(studio, rate_messages="3/minute") as address, \
+            client(address, issue_token(settings, "alice")) as alice:
+        await alice.send(approve)  # runs: there is no breakdown to approve yet
+        assert (await alice.until(of_type("error")))["data"]["code"] == "invalid_request"
+        await alice.send(cancel)  # runs: the task says it was cancelled
+        await alice.until(of_type("progress_update", stage="cancelled"))
+        assert (await _command(alice, task.task_id))["data"]["code"] == "invalid_request"
+        for frame in [approve, cancel]:  # the 4th and 5th messages of the minute
+            await alice.send(frame)
+            refused = await alice.until(of_type("error"))
+            assert refused["data"]["code"] == "rate_limited"
+            assert refused["task_id"] == task.task_id and refused["data"]["retry_after_s"] >= 1
+    cancelled = [e for e in await studio.events.read(task.task_id)
+                 if e.type == "progress_update" and e.data["stage"] == "cancelled"]
+    assert len(cancelled) == 1  # the refused cancel ran nothing
+
+
 async def test_task_creation_over_the_limit_creates_nothing(
     settings: Settings, studio: Studio, redis: aioredis.Redis
 ) -> None:
@@ -106,6 +133,66 @@ async def test_open_sockets_per_user(settings: Settings, studio: Studio) -> None
         async with client(address, alice) as again:  # a closed socket frees its slot
             await again.send({"type": "ping"})
             assert (await again.recv(10))["type"] == "pong"
+
+
+def _limits_on(monkeypatch: pytest.MonkeyPatch, redis: aioredis.Redis) -> None:
+    """Servers started from now count their limits in `redis`."""
+    monkeypatch.setattr(app_module, "RateLimits",
+                        lambda settings, _: RateLimits(settings, redis))
+
+
+def _server_logs(caplog: pytest.LogCaptureFixture, level: int) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name.startswith("pixora") and r.levelno >= level]
+
+
+async def test_unreachable_redis_refuses_a_socket_cleanly(
+    settings: Settings, studio: Studio, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    down = aioredis.from_url(f"redis://127.0.0.1:{free_port()}")  # nothing listens there
+    _limits_on(monkeypatch, down)
+    try:
+        async with live_server(studio) as address, \
+                client(address, issue_token(settings, "alice")) as c:
+            refused = await c.recv(10)
+            with pytest.raises(ConnectionClosed) as closed:
+                await c.recv(10)
+    finally:
+        await down.aclose()
+    assert refused["type"] == "error" and refused["data"]["code"] == "unavailable"
+    assert "try again" in refused["data"]["message"]
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == CLOSE_TRY_AGAIN_LATER
+    warned = _server_logs(caplog, logging.WARNING)
+    assert [(r.levelno, r.exc_info) for r in warned] == [(logging.WARNING, None)], warned
+    assert "could not take a socket slot" in warned[0].getMessage()
+
+
+async def test_a_slot_redis_cannot_release_is_left_to_expire(
+    settings: Settings, studio: Studio, redis: aioredis.Redis,
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    flaky = aioredis.from_url(str(settings.redis_url))
+
+    async def zrem(*args: object) -> int:
+        raise RedisConnectionError("redis went away")
+
+    monkeypatch.setattr(flaky, "zrem", zrem)
+    _limits_on(monkeypatch, flaky)
+    try:
+        async with live_server(studio) as address:
+            async with client(address, issue_token(settings, "alice")) as c:
+                await c.send({"type": "ping"})
+                assert (await c.recv(10))["type"] == "pong"
+            for _ in range(100):
+                if _server_logs(caplog, logging.WARNING):
+                    break
+                await asyncio.sleep(0.05)
+    finally:
+        await flaky.aclose()
+    warned = _server_logs(caplog, logging.WARNING)
+    assert [(r.levelno, r.exc_info) for r in warned] == [(logging.WARNING, None)], warned
+    assert "left to expire" in warned[0].getMessage()
+    assert await redis.zcard(f"{KEY_PREFIX}:sockets:alice") == 1  # until its lease ends
 
 
 async def test_sign_in_over_the_limit_is_429(studio: Studio) -> None:

@@ -267,18 +267,24 @@ class EventStream:
     async def last_id(self, task_id: str) -> int:
         return int(await self.redis.get(keys.task_event_seq(task_id)) or 0)
 
+    async def wait(
+        self, task_id: str, after: int = 0, *, block_ms: int = 1000, count: int = 100
+    ) -> list[Event]:
+        """Up to `count` events with id greater than `after`, oldest first: at once if there
+        are some, else the first to arrive within `block_ms` (one blocking XREAD; keep it below
+        the client's socket timeout), else none."""
+        reply = await self.redis.xread(
+            {keys.task_events(task_id): f"{after}-0"}, block=block_ms, count=count
+        )
+        return [_decode(task_id, eid, fields) for _, entries in reply or []
+                for eid, fields in entries]
+
     async def follow(
         self, task_id: str, after: int = 0, *, block_ms: int = 1000
     ) -> AsyncIterator[Event]:
-        """Yield events with id greater than `after` as they arrive, forever.
-
-        Each blocking read lasts at most `block_ms` (keep it below the client's socket timeout).
-        """
-        cursor = f"{after}-0"
-        key = keys.task_events(task_id)
+        """Yield events with id greater than `after` as they arrive, forever (`wait` in a
+        loop)."""
         while True:
-            reply = await self.redis.xread({key: cursor}, block=block_ms, count=100)
-            for _, entries in reply or []:
-                for eid, fields in entries:
-                    cursor = eid
-                    yield _decode(task_id, eid, fields)
+            for event in await self.wait(task_id, after, block_ms=block_ms):
+                after = event.id
+                yield event

@@ -19,7 +19,8 @@ from pixora.config import Settings
 from pixora.server import logs, rest
 from pixora.server.exposure import secure_settings
 from pixora.server.ratelimit import RateLimits
-from pixora.server.ws import RelayHub, TaskRunner, chat_socket
+from pixora.server.relay import RelayHub
+from pixora.server.ws import TaskRunner, chat_socket
 from pixora.studio import Studio
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -79,10 +80,12 @@ def create_app(studio: Studio) -> Starlette:
 
 
 def server_config(app: Starlette, host: str, port: int) -> uvicorn.Config:
-    """The uvicorn configuration Pixora runs with (frame cap, no access log, tokens redacted
-    from uvicorn's log lines)."""
+    """The uvicorn configuration Pixora runs `app` (from `create_app`) with: frame cap, no
+    access log, tokens redacted from uvicorn's log lines, permessage-deflate only when the
+    studio's settings say `ws_deflate`."""
     config = uvicorn.Config(
-        app, host=host, port=port, ws_max_size=WS_MAX_BYTES, access_log=False, lifespan="on"
+        app, host=host, port=port, ws_max_size=WS_MAX_BYTES, access_log=False, lifespan="on",
+        ws_per_message_deflate=app.state.studio.settings.ws_deflate,
     )
     logs.install()
     return config

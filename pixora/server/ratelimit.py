@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import math
 import time
 import uuid
@@ -25,6 +26,8 @@ from redis.exceptions import RedisError
 from pixora.config import Settings
 from pixora.context.redis import redis_url
 
+log = logging.getLogger(__name__)
+
 Kind = Literal["tasks", "messages", "sign_in"]
 _WHAT: dict[Kind, str] = {"tasks": "new tasks", "messages": "messages", "sign_in": "sign-ins"}
 KEY_PREFIX = "pixora:limits"
@@ -39,6 +42,10 @@ class RateLimited(Exception):
     def __init__(self, what: str, retry_after_s: int) -> None:
         super().__init__(f"too many {what}; try again in {retry_after_s} s")
         self.retry_after_s = retry_after_s
+
+
+class LimitsUnavailable(Exception):
+    """The limits' Redis could not be reached, so nothing could be counted; try again later."""
 
 
 def storage_uri(url: str) -> str:
@@ -83,11 +90,36 @@ class RateLimits:
     @contextlib.asynccontextmanager
     async def socket(self, user_id: str) -> AsyncIterator[None]:
         """Hold one of the user's `max_sockets` socket slots for the body, renewing its lease.
+        A slot Redis cannot release at the end is left to expire (`SOCKET_LEASE_S`).
 
         Raises:
             RateLimited: the user has `max_sockets` open already.
+            LimitsUnavailable: Redis failed while taking the slot; the body did not run.
         """
         key, slot = _socket_key(user_id), uuid.uuid4().hex
+        try:
+            await self._take(key, slot)
+        except RedisError as err:
+            raise LimitsUnavailable(f"could not take a socket slot: {err}") from err
+        stop = asyncio.Event()
+        renewing = asyncio.create_task(self._renew(key, slot, stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            await renewing
+            try:
+                await self._redis.zrem(key, slot)
+            except RedisError as err:
+                log.warning("socket slot of %s left to expire: %s", user_id, err)
+
+    async def _take(self, key: str, slot: str) -> None:
+        """Add `slot` to the sockets of `key`, dropping expired ones.
+
+        Raises:
+            RateLimited: that made more than `max_sockets` (the slot is taken back).
+            RedisError: Redis failed.
+        """
         now = time.time()
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.zremrangebyscore(key, "-inf", now)
@@ -98,14 +130,6 @@ class RateLimits:
         if count > self.max_sockets:
             await self._redis.zrem(key, slot)
             raise RateLimited("open sockets", math.ceil(SOCKET_LEASE_S / 4))
-        stop = asyncio.Event()
-        renewing = asyncio.create_task(self._renew(key, slot, stop))
-        try:
-            yield
-        finally:
-            stop.set()
-            await renewing
-            await self._redis.zrem(key, slot)
 
     async def _renew(self, key: str, slot: str, stop: asyncio.Event) -> None:
         while not stop.is_set():

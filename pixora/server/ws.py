@@ -2,10 +2,9 @@
 `pixora.bearer.<JWT>` or a first frame `{"type": "auth", "token": JWT}`.
 
 Each socket validates its frames, calls the Studio, and relays the event streams of the tasks
-it watches. Live events come from one reader per watched task per process (`RelayHub`), which
-fans them out to each watching socket's bounded queue; a socket that falls `SOCKET_QUEUE`
-events behind is closed with `CLOSE_TOO_SLOW` and resumes with `last_event_id`. So the Redis
-connections a server holds grow with the tasks watched, not with the sockets.
+it watches: live events come from the process's `RelayHub` (`pixora.server.relay`); a socket
+that falls `SOCKET_QUEUE` events behind is closed with `CLOSE_TOO_SLOW` and resumes with
+`last_event_id`.
 
 Studio calls run as background asyncio tasks owned by the app (`TaskRunner`), so
 the socket keeps answering (`ping`, other tasks) while a turn or a render runs, and a turn
@@ -19,14 +18,13 @@ import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any
 
 from redis.exceptions import RedisError
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from pixora.context import events, keys
-from pixora.context.events import Event, EventStream
+from pixora.context import events
 from pixora.context.store import TaskNotFound
 from pixora.server.auth import (
     BEARER_SUBPROTOCOL,
@@ -50,7 +48,8 @@ from pixora.server.protocol import (
     error_message,
     parse_frame,
 )
-from pixora.server.ratelimit import RateLimited, RateLimits
+from pixora.server.ratelimit import LimitsUnavailable, RateLimited, RateLimits
+from pixora.server.relay import Frame, RelayHub, Subscriber, log_failure, retrying
 from pixora.studio import Forbidden, Studio, StudioError, command_tool
 
 log = logging.getLogger(__name__)
@@ -63,34 +62,11 @@ CLOSE_TOO_MANY_SOCKETS = 4429
 CLOSE_SERVER_ERROR = 1011
 """The server could not read the task's events (Redis failed after retries): reconnect and
 `resume` from the last event id received."""
-RELAY_BLOCK_MS = 1000
-"""Longest wait of one blocking stream read: below redis-py's default 5 s socket timeout, and
-how long a stopped task reader may take to end."""
+CLOSE_TRY_AGAIN_LATER = 1013
+"""The server could not reach Redis to take the socket's slot (an `unavailable` error comes
+first): reconnect after a few seconds."""
 AUTH_WAIT_S = 10.0
 """How long a socket opened without a token may take to send its `auth` frame."""
-SOCKET_QUEUE = 1000
-"""Events one socket may fall behind the live stream before it is dropped (`CLOSE_TOO_SLOW`)."""
-READ_ATTEMPTS = 5
-READ_RETRY_S = 0.2
-"""A failed Redis read of a relay is tried `READ_ATTEMPTS` times in all, waiting
-`READ_RETRY_S`, then twice that, ... (3 s in all) between attempts."""
-
-T = TypeVar("T")
-
-
-async def _retrying(read: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
-    """`await read(*args, **kwargs)`, retried on a Redis error.
-
-    Raises:
-        RedisError: the last attempt failed too.
-    """
-    for attempt in range(READ_ATTEMPTS - 1):
-        try:
-            return await read(*args, **kwargs)
-        except RedisError as err:
-            log.warning("relay read failed (attempt %d): %s", attempt + 1, err)
-            await asyncio.sleep(READ_RETRY_S * 2**attempt)
-    return await read(*args, **kwargs)
 
 
 def studio_error(exc: BaseException) -> tuple[str, str] | None:
@@ -102,118 +78,11 @@ def studio_error(exc: BaseException) -> tuple[str, str] | None:
     return None
 
 
-def _log_failure(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("event relay failed", exc_info=task.exception())
-
-
-@dataclass(eq=False)
-class _Subscriber:
-    """One socket's place on a task's feed: a bounded queue of live events."""
-
-    on_overflow: Callable[[], None]
-    queue: asyncio.Queue[Event | None] = field(
-        default_factory=lambda: asyncio.Queue(SOCKET_QUEUE)
-    )
-    stopped: bool = False
-    failed: bool = False
-
-    def offer(self, event: Event) -> None:
-        if self.stopped:
-            return
-        try:
-            self.queue.put_nowait(event)
-        except asyncio.QueueFull:
-            self.stopped = True
-            self.on_overflow()
-
-    def stop(self) -> None:
-        self.stopped = True
-        with contextlib.suppress(asyncio.QueueFull):
-            self.queue.put_nowait(None)
-
-    def fail(self) -> None:
-        """The feed could not read the stream: end the relay with an error."""
-        self.failed = True
-        self.stop()
-
-
-class _Feed:
-    """The one reader of a task's stream in this process."""
-
-    def __init__(self, hub: RelayHub, task_id: str, after: int) -> None:
-        self.subscribers: set[_Subscriber] = set()
-        self.task = asyncio.create_task(self._read(hub, task_id, after))
-        self.task.add_done_callback(_log_failure)
-
-    async def _read(self, hub: RelayHub, task_id: str, after: int) -> None:
-        """Read in batches (XRANGE), wait for more with a short blocking XREAD; stop when
-        nobody watches. Never cancelled: cancelling a blocked redis-py read can break the
-        pooled connection under it. Reads are retried (`_retrying`); when they keep failing
-        every subscriber is failed, so its socket closes with `CLOSE_SERVER_ERROR`."""
-        stream = hub.stream
-        key = keys.task_events(task_id)
-        try:
-            while self.subscribers and not hub.closed:
-                batch = await _retrying(stream.read, task_id, after, count=100)
-                for event in batch:
-                    for sub in list(self.subscribers):
-                        sub.offer(event)
-                    after = event.id
-                if not batch:
-                    await _retrying(stream.redis.xread, {key: f"{after}-0"},
-                                    block=RELAY_BLOCK_MS, count=1)
-        except RedisError:
-            for sub in list(self.subscribers):
-                sub.fail()
-            raise
-        finally:
-            if hub.feeds.get(task_id) is self:
-                del hub.feeds[task_id]
-
-
-class RelayHub:
-    """One feed per watched task in this process, fanned out to the watching sockets."""
-
-    def __init__(self, stream: EventStream) -> None:
-        self.stream = stream
-        self.feeds: dict[str, _Feed] = {}
-        self.closed = False
-
-    async def join(self, task_id: str, sub: _Subscriber) -> None:
-        """Start feeding `sub` the task's events from now on (then replay what it missed:
-        joining first leaves no gap; the socket drops ids it has sent already)."""
-        feed = self.feeds.get(task_id)
-        if feed is None or feed.task.done():
-            feed = _Feed(self, task_id, await _retrying(self.stream.last_id, task_id))
-            existing = self.feeds.get(task_id)
-            if existing is not None and not existing.task.done():
-                feed.task.cancel()  # lost a race with another joiner: it only awaited last_id
-                feed = existing
-            else:
-                self.feeds[task_id] = feed
-        feed.subscribers.add(sub)
-
-    def leave(self, task_id: str, sub: _Subscriber) -> None:
-        sub.stop()
-        feed = self.feeds.get(task_id)
-        if feed is not None:
-            feed.subscribers.discard(sub)
-
-    def watchers(self) -> int:
-        return sum(len(f.subscribers) for f in self.feeds.values())
-
-    async def close(self) -> None:
-        self.closed = True
-        await asyncio.gather(*(f.task for f in list(self.feeds.values())),
-                             return_exceptions=True)
-
-
 @dataclass
 class _Relay:
     stop: asyncio.Event
     task: asyncio.Task[None]
-    sub: _Subscriber
+    sub: Subscriber
 
 
 class TaskRunner:
@@ -276,11 +145,15 @@ class Connection:
 
     async def send(self, message: dict[str, Any], *, unless: asyncio.Event | None = None) -> None:
         """Send one JSON message; a closed socket (or a set `unless`) makes this a no-op."""
+        await self.send_text(json.dumps(message, default=str), unless=unless)
+
+    async def send_text(self, text: str, *, unless: asyncio.Event | None = None) -> None:
+        """Send one encoded message (JSON text); a no-op as for `send`."""
         async with self._send_lock:
             if not self._open or (unless is not None and unless.is_set()):
                 return
             try:
-                await self.ws.send_text(json.dumps(message, default=str))
+                await self.ws.send_text(text)
             except (WebSocketDisconnect, RuntimeError, OSError):
                 self._open = False
 
@@ -299,9 +172,9 @@ class Connection:
             old.stop.set()
             self.relays.leave(task_id, old.sub)
         stop = asyncio.Event()
-        sub = _Subscriber(self._too_slow)
+        sub = Subscriber(self._too_slow)
         task = asyncio.create_task(self._relay(task_id, after, stop, sub))
-        task.add_done_callback(_log_failure)
+        task.add_done_callback(log_failure)
         self._relays[task_id] = _Relay(stop, task, sub)
 
     def _too_slow(self) -> None:
@@ -319,7 +192,7 @@ class Connection:
         self.runner.spawn(drop(), lambda code, message: asyncio.sleep(0))
 
     async def _relay(self, task_id: str, after: int, stop: asyncio.Event,
-                     sub: _Subscriber) -> None:
+                     sub: Subscriber) -> None:
         """Join the task's feed, replay events after `after` from the stream (XRANGE), then
         send live events from the feed, each id once and in order. A read that keeps failing
         closes the socket with `CLOSE_SERVER_ERROR`."""
@@ -332,24 +205,23 @@ class Connection:
             self.relays.leave(task_id, sub)
 
     async def _follow(self, task_id: str, after: int, stop: asyncio.Event,
-                      sub: _Subscriber) -> None:
+                      sub: Subscriber) -> None:
         await self.relays.join(task_id, sub)
         while not stop.is_set() and self._open:
-            batch = await _retrying(self.studio.events.read, task_id, after, count=100)
+            batch = await retrying(self.studio.events.read, task_id, after, count=100)
             for event in batch:
-                await self.send(event.model_dump(mode="json"), unless=stop)
+                await self.send_text(Frame.of(event).text, unless=stop)
                 after = event.id
             if len(batch) < 100:
                 break
         while not stop.is_set() and self._open:
-            event = await sub.queue.get()
-            if sub.failed:
-                raise RedisError("the task's event feed failed")
-            if event is None or sub.stopped:
+            frames = await sub.next_frames()
+            if not frames:
                 break
-            if event.id > after:
-                await self.send(event.model_dump(mode="json"), unless=stop)
-                after = event.id
+            for frame in frames:
+                if frame.id > after:
+                    await self.send_text(frame.text, unless=stop)
+                    after = frame.id
 
     def watching(self, task_id: str) -> bool:
         return task_id in self._relays
@@ -372,8 +244,9 @@ class Connection:
             self.watch(task_id, await self.studio.events.last_id(task_id))
 
     async def _target(self, task_id: str | None) -> str:
-        """The task a chat message or command is for: `task_id` (checked), or a new task.
-        Counts one message (and one task when it makes one) against the user's limits.
+        """The task a chat message, command, approval or cancel is for: `task_id` (checked),
+        or a new task. Counts one message (and one task when it makes one) against the user's
+        limits.
 
         Raises:
             RateLimited: over the user's message or task limit; nothing was started.
@@ -413,12 +286,12 @@ class Connection:
             task_id = await self._target(msg.task_id)
             self._background(task_id, self._command(task_id, msg))
         elif isinstance(msg, Approve):
-            await self._own(msg.task_id)
+            await self._target(msg.task_id)
             self._background(
                 msg.task_id, self.studio.approve(msg.task_id, self.user_id, msg.approved)
             )
         elif isinstance(msg, Cancel):
-            await self._own(msg.task_id)
+            await self._target(msg.task_id)
             self._background(msg.task_id, self.studio.cancel(msg.task_id, self.user_id))
         elif isinstance(msg, Auth):
             await self.error("invalid_request", "this socket is signed in already")
@@ -472,7 +345,8 @@ async def chat_socket(ws: WebSocket) -> None:
     `last_event_id` (optional: watch that task from the start, as `resume` does).
 
     Closes with 4401 for a missing or invalid token, 4403 when `task_id` belongs to another
-    user and 4404 when it does not exist.
+    user, 4404 when it does not exist, 4429 when the user has too many sockets open and 1013
+    when Redis could not be reached to count them.
     """
     studio: Studio = ws.app.state.studio
     runner: TaskRunner = ws.app.state.runner
@@ -496,6 +370,12 @@ async def chat_socket(ws: WebSocket) -> None:
         await conn.error("rate_limited", str(err), retry_after_s=err.retry_after_s)
         with contextlib.suppress(RuntimeError, OSError):
             await ws.close(CLOSE_TOO_MANY_SOCKETS, reason="too many open sockets")
+    except LimitsUnavailable as err:
+        log.warning("socket of %s refused: %s", user_id, err)
+        await conn.error("unavailable", "the server cannot open sockets right now (its "
+                         "Redis is unreachable); try again in a few seconds")
+        with contextlib.suppress(RuntimeError, OSError):
+            await ws.close(CLOSE_TRY_AGAIN_LATER, reason="try again later")
     except WebSocketDisconnect:
         pass
     finally:
