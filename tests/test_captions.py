@@ -186,6 +186,17 @@ def test_karaoke_highlights_one_word_per_event_and_bold_shows_up_to_three() -> N
     assert script is not None and "Dialogue: 0,0:00:00.00,0:00:00.50" in script
 
 
+def test_shown_frames_cover_every_frame_an_event_may_show_on() -> None:
+    events = [ass.Event(0.5, 1.0, "a"), ass.Event(1.0, 1.5, "b"), ass.Event(3.0, 3.2, "c")]
+    # 30 fps: 0.5 s is frame 15, but a stamp up to 5 ms early may show on frame 14; 1.5 s
+    # ends frame 44, and a stamp up to 5 ms late shows on frame 45.
+    assert ass.shown_frames(events[:2], 0, 90, 30) == (14, 46)
+    assert ass.shown_frames(events, 0, 120, 30) == (14, 97)  # the gap between is included
+    assert ass.shown_frames(events, 20, 60, 30) == (20, 46)  # clipped to the window
+    assert ass.shown_frames(events[:2], 60, 90, 30) is None
+    assert ass.shown_frames([], 0, 90, 30) is None
+
+
 def test_emoji_stay_with_their_sentence_and_are_not_burned() -> None:
     cues = build_cues([SceneWords(1, _words("Tested at sea for forty days. 🌊 Order now."),
                                   (0.35, 9.0))])

@@ -13,11 +13,13 @@ a line never needs libass to wrap it (`WrapStyle: 2`).
 
 Events are in scene time (seconds from the scene's start); `piece_script` cuts the events of
 one video piece out and shifts them to the piece's own time, so a piece's script (and so its
-cache key) depends only on what is shown on it.
+cache key) depends only on what is shown on it; `shown_frames` tells which frames of a scene
+any caption may show on (the rest need no burning).
 """
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -249,6 +251,24 @@ def _stamp(seconds: float) -> str:
     m, rest = divmod(rest, 6000)
     s, cs = divmod(rest, 100)
     return f"{h}:{m:02d}:{s:02d}.{cs:02d}"
+
+
+STAMP_SLACK_S = 0.01
+"""How far from its time (seconds) libass may show an event: stamps are written in whole
+centiseconds (`_stamp`, up to 5 ms off) and libass reads each frame's time in whole ms."""
+
+
+def shown_frames(events: Sequence[Event], first: int, end: int,
+                 fps: int) -> tuple[int, int] | None:
+    """The frames of [first, end) (frame f spans f / fps to (f + 1) / fps seconds of scene
+    time) that some of `events` (scene time) may show on, as (first such frame, one past the
+    last): every frame an event overlaps, `STAMP_SLACK_S` either side. None if none."""
+    spans = [(max(first, math.floor((e.start_s - STAMP_SLACK_S) * fps)),
+              min(end, math.ceil((e.end_s + STAMP_SLACK_S) * fps))) for e in events]
+    spans = [(a, b) for a, b in spans if a < b]
+    if not spans:
+        return None
+    return min(a for a, _ in spans), max(b for _, b in spans)
 
 
 def piece_script(head: str, windows: Sequence[tuple[Sequence[Event], float]],

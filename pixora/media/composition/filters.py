@@ -62,11 +62,12 @@ def _quote(path: Path) -> str:
 
 
 def cut(a: int, b: int, size: tuple[int, int], m: SceneMedia,
-        script: Path | None = None) -> str:
+        script: Path | None = None, script_start: int | None = None) -> str:
     """Filter chain taking frames [a, b) of a `source` chain of scene `m`: exactly b - a
     frames from timestamp 0 (the last frame repeated if the clip ends early), scaled to fit
     and padded to `size` (width, height in pixels; unless the clip already has that size), in
-    the piece format, with ASS `script` burned in (after scaling, so at the output size)."""
+    the piece format, with ASS `script` burned in (after scaling, so at the output size).
+    The script's time 0 is on frame `script_start` (at or before a; default a)."""
     n = b - a
     chain = (f"trim=start_pts={a}:end_pts={b},setpts=PTS-STARTPTS,"
              f"tpad=stop_mode=clone:stop={n},trim=end_frame={n},")
@@ -74,6 +75,11 @@ def cut(a: int, b: int, size: tuple[int, int], m: SceneMedia,
     if (m.layout.width, m.layout.height) != size:
         chain += (f"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2,"
                   f"pad={w}:{h}:-1:-1:color=black,")
+    ahead = 0 if script_start is None else a - script_start
+    if script is not None and ahead:
+        # Frame timestamps count frames at 1/fps: the frames are put on the script's clock
+        # for libass, then back from 0.
+        return f"{chain}setpts=PTS+{ahead},{burn(script)}setpts=PTS-STARTPTS,{PIECE_FILTER}"
     return chain + burn(script) + PIECE_FILTER
 
 

@@ -43,8 +43,8 @@ class ComposeResult:
     metered with the ebur128 filter on the soundtrack; None for a silent video).
 
     pieces: the video pieces in timeline order; reused: those that came from the cache;
-    copied: the scene bodies cut from their clip by stream copy (not re-encoded), whether
-    made now or reused.
+    copied: the body pieces cut from their clip by stream copy (not re-encoded), whether
+    made now or reused: whole bodies, or the caption-free frames of captioned ones.
     soundtrack: the cached AAC soundtrack; soundtrack_reused: it came from the cache.
     """
 
@@ -205,7 +205,7 @@ class Composer:
         pieces = [piece.path for piece in p.pieces]
         with atomic_path(thumbnail) as thumb_part, atomic_path(out) as out_part:
             await _mux(pieces, p.soundtrack_path, out_part)
-            await run_ffmpeg("-ss", f"{p.thumbnail_s:.3f}", "-i", pieces[0], "-frames:v", "1",
+            await run_ffmpeg("-ss", f"{p.thumbnail_s:.3f}", "-i", out_part, "-frames:v", "1",
                              "-q:v", "3", "-f", "image2", "-update", "1", thumb_part)
         step("joined pieces")
         return ComposeResult(
