@@ -210,7 +210,7 @@ def test_captioned_bodies_copy_their_caption_free_frames() -> None:
     second = _layout(frames=60, keyframes=(0, 15), extradata=PARAMETER_SETS)
     media = [_scene("kb1.mp4", 3.0, layout=ready), _scene("kb2.mp4", layout=second)]
     header = ass.header(SIZE, "subtitle", CaptionLook())
-    said = CaptionBurn(header, ((ass.Event(0.5, 1.5, "Hello"),), ()))
+    said = CaptionBurn(header, ((ass.Event(0.5, 1.5, "Hello"),), ()), (140, 172))
     p = _plan(media, reference=PARAMETER_SETS, captions=said)
     head, burned, tail = p.pieces[:3]
     assert [pc.kind for pc in p.pieces] == ["body", "body", "body", "transition", "body"]
@@ -222,14 +222,18 @@ def test_captioned_bodies_copy_their_caption_free_frames() -> None:
     assert [(label, frames) for label, frames, _ in render.outputs] == [("body", 46), ("xf", 15)]
     assert render.outputs[0][2] == burned and "-encode-" in burned.path.name
     # The burned frames are put on the body's clock, as when the whole body was rendered, so
-    # libass shows each caption on the very frames it did.
+    # libass shows each caption on the very frames it did; it draws the caption layer on the
+    # frames where the caption may change (0.5 s and 1.5 s fall on frames 15 and 45 of the
+    # body: 1 and 31 of this part, or one later), and only its band is laid on the video.
     (script, text), = render.scripts
     assert "Dialogue: 0,0:00:00.50,0:00:01.50,Main,,0,0,0,,Hello" in text
-    assert f"setpts=PTS+14,ass=filename={script}" in render.graph
+    assert (r"select='eq(n\,0)+eq(n\,1)+eq(n\,2)+eq(n\,31)+eq(n\,32)',setpts=PTS+14,"
+            f"ass=filename={script}") in render.graph
+    assert "crop=320:32:0:140" in render.graph and "overlay=0:140[body]" in render.graph
     # Scene 2 shows no caption: its whole body is copied...
     assert p.work[3] == StreamCopy(Path("kb2.mp4"), 15, 60, p.pieces[4])
     # ...and a caption change on scene 1 re-makes scene 1's parts only.
-    other = CaptionBurn(header, ((ass.Event(0.5, 2.2, "Hello there"),), ()))
+    other = CaptionBurn(header, ((ass.Event(0.5, 2.2, "Hello there"),), ()), (140, 172))
     edited = _plan(media, reference=PARAMETER_SETS, captions=other, cached=_everything(p))
     assert [pc.kind for pc in edited.pieces] == ["body", "body", "transition", "body"]
     assert edited.pieces[0] == head and edited.pieces[2:] == p.pieces[3:]

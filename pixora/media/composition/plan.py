@@ -109,11 +109,13 @@ class Render:
 
 @dataclass(frozen=True)
 class CaptionBurn:
-    """Captions to burn in: the ASS `header` and, per scene, its events in scene time
-    (seconds from the scene's start; see `pixora.media.captions.ass`)."""
+    """Captions to burn in: the ASS `header`, per scene its events in scene time (seconds
+    from the scene's start; see `pixora.media.captions.ass`), and the `band` of rows (y0, y1)
+    they may be drawn on (`ass.Layout.burn_band`)."""
 
     header: str
     events: tuple[tuple[ass.Event, ...], ...]
+    band: tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -245,16 +247,26 @@ def plan(
     """
     fps = tl.fps
 
-    def script(windows: list[tuple[int, int]], frames: int) -> tuple[Path, str] | None:
-        """The ASS file of a piece `frames` long showing, per (scene, first frame), that
-        scene's events from that frame on."""
+    def script(windows: list[tuple[int, int]], frames: int) -> tuple[Path, ass.Script] | None:
+        """The ASS file (path, script) of a piece `frames` long showing, per (scene, first
+        frame), that scene's events from that frame on."""
         if captions is None:
             return None
-        text = ass.piece_script(captions.header, [(captions.events[j], k / fps)
+        made = ass.piece_script(captions.header, [(captions.events[j], k / fps)
                                                   for j, k in windows], frames / fps)
-        if text is None:
+        if made is None:
             return None
-        return cache_dir / f"captions-{content_hash({'ass': text})}.ass", text
+        return cache_dir / f"captions-{content_hash({'ass': made.text})}.ass", made
+
+    def burn(file: tuple[Path, ass.Script] | None, frames: int,
+             clock: int = 0) -> filters.Burn | None:
+        """`file` (from `script`) burned into `frames` frames, the first at `clock` frames of
+        the script's time."""
+        if file is None or captions is None:
+            return None
+        path, made = file
+        return filters.Burn(path, made.change_frames(frames, fps, clock), captions.band, size,
+                            clock)
 
     fits = [reference is not None and _fits(m, f, size, fps)
             and m.layout.extradata == reference
@@ -276,12 +288,12 @@ def plan(
         shown = None
         if captions is not None and fits[i]:
             shown = ass.shown_frames(captions.events[i], a, b, fps)
-        burn_body = script([(i, a)], b - a)  # timed from the body's first frame
+        body_script = script([(i, a)], b - a)  # timed from the body's first frame
         body = None  # the body part to render, if missing: (piece, first frame, end)
         for start, end, copy in body_parts(a, b, m.layout.keyframes if fits[i] else None,
                                            shown):
             mode = "copy" if copy else "encode"
-            extra = {"captions": burn_body[0].name} if burn_body and not copy else {}
+            extra = {"captions": body_script[0].name} if body_script and not copy else {}
             key = content_hash({**common, "kind": "body", "mode": mode, "clip": m.clip_hash,
                                 "frames": n, "window": [start, end], **extra})
             part = Piece("body", cache_dir / f"body-{mode}-{key}.mp4")
@@ -293,12 +305,12 @@ def plan(
             elif missing(part):
                 body = (part, start, end)
         xfade = None
-        burn_xf = None
+        xf_script = None
         t = f.overlap_out
         if t:
             nm, nf = media[i + 1], tl.scenes[i + 1]
-            burn_xf = script([(i, n - t), (i + 1, 0)], t)
-            extra = {"captions": burn_xf[0].name} if burn_xf else {}
+            xf_script = script([(i, n - t), (i + 1, 0)], t)
+            extra = {"captions": xf_script[0].name} if xf_script else {}
             key = content_hash({**common, "kind": "xfade", "transition": m.scene.transition,
                                 "from": [m.clip_hash, n], "to": [nm.clip_hash, nf.frames],
                                 "frames": t, **extra})
@@ -309,23 +321,27 @@ def plan(
             assert xfade is not None
             head_in, head = filters.source(nm, nf.frames, 0, t, fps, copy=fits[i + 1])
             into = (f"[1:v]{head},{filters.cut(0, t, size, nm)}[b];"
-                    f"{filters.xfade(m.scene.transition, t, fps, _path(burn_xf))}")
-        scripts_xf = (burn_xf,) if burn_xf else ()
+                    f"{filters.xfade(m.scene.transition, t, fps, burn(xf_script, t))}")
+        scripts_xf = _written(xf_script)
         if body is not None:
             piece, start, end = body
-            body_cut = filters.cut(start, end, size, m, _path(burn_body), a)
-            scripts_body = (burn_body,) if burn_body else ()
+            frames = end - start
+            body_cut = filters.cut(start, end, size, m)
+            body_burn = burn(body_script, frames, start - a)
             if need_xfade:
                 inputs, decode = filters.source(m, n, start, n, fps, copy=fits[i])
-                graph = (f"[0:v]{decode},split=2[s0][s1];[s0]{body_cut}[body];"
+                cut = filters.piece("s0", body_cut, "body", frames, fps, body_burn)
+                graph = (f"[0:v]{decode},split=2[s0][s1];{cut};"
                          f"[s1]{filters.cut(n - t, n, size, m)}[a];{into}")
                 work.append(Render((*inputs, *head_in), graph,
-                                   (("body", end - start, piece), ("xf", t, xfade)),
-                                   scripts_body + scripts_xf))
+                                   (("body", frames, piece), ("xf", t, xfade)),
+                                   _written(body_script) + scripts_xf))
             else:
                 inputs, decode = filters.source(m, n, start, end, fps, copy=fits[i])
-                work.append(Render(inputs, f"[0:v]{decode},{body_cut}[body]",
-                                   (("body", end - start, piece),), scripts_body))
+                graph = filters.piece("0:v", f"{decode},{body_cut}", "body", frames, fps,
+                                      body_burn)
+                work.append(Render(inputs, graph, (("body", frames, piece),),
+                                   _written(body_script)))
         elif need_xfade:
             tail_in, tail = filters.source(m, n, n - t, n, fps, copy=fits[i])
             graph = f"[0:v]{tail},{filters.cut(n - t, n, size, m)}[a];{into}"
@@ -376,8 +392,9 @@ def _fits(m: SceneMedia, f: SceneFrames, size: tuple[int, int], fps: int) -> boo
             and lay.frames == f.frames and f.overlap_in in lay.keyframes)
 
 
-def _path(script: tuple[Path, str] | None) -> Path | None:
-    return script[0] if script else None
+def _written(file: tuple[Path, ass.Script] | None) -> tuple[tuple[Path, str], ...]:
+    """The (path, text) to write for a script file from `plan`'s `script`, if any."""
+    return ((file[0], file[1].text),) if file else ()
 
 
 def narration_speeds(

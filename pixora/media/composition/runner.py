@@ -161,6 +161,7 @@ class Composer:
                 ass.header(size, captions.style, captions.look),
                 tuple(tuple(ass.events(cs, captions.style, size, captions.look))
                       for cs in per_scene),
+                lay.burn_band(),
             )
         p = plan(tl, media, cues, size, self.settings, self.cache_dir, reference=reference,
                  captions=burn)
