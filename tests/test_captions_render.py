@@ -186,7 +186,7 @@ def test_caption_layer_matches_libass_drawing_into_every_frame(tmp_path: Path) -
     (tmp_path / "direct.ass").write_text(re.sub(r"&H[0-9A-F]{2}000000,-1", f"{shadow},-1",
                                                 script.text), encoding="utf-8")
     clip = ["-f", "lavfi", "-i", f"testsrc2=s={size[0]}x{size[1]}:r={fps},format=yuv420p"]
-    fonts = f"fontsdir={filters._quote(ass.FONT_DIR)}"
+    fonts = f"fontsdir={ass.FONT_DIR}"
     direct = _ffmpeg_frames([*clip, "-vf", f"ass=filename={tmp_path / 'direct.ass'}:{fonts}",
                              "-frames:v", str(n), "-pix_fmt", "yuv420p"], size)
     burn = filters.Burn(path, script.change_frames(n, fps), ass.layout(
@@ -226,7 +226,7 @@ def test_every_style_draws_inside_its_burn_band(tmp_path: Path, size: tuple[int,
                 alpha = _ffmpeg_frames([
                     "-filter_complex", f"color=c=black@0:s={size[0]}x{size[1]}:r=1,"
                     f"format=yuva444p,trim=end_frame={len(shown)},"
-                    f"ass=filename={path}:fontsdir={filters._quote(ass.FONT_DIR)}:alpha=1,"
+                    f"ass=filename={path}:fontsdir={ass.FONT_DIR}:alpha=1,"
                     "alphaextract[a]", "-map", "[a]", "-pix_fmt", "gray"], size, 1)
                 rows = np.flatnonzero(alpha.reshape(-1, size[1], size[0]).max(axis=(0, 2)))
                 y0, y1 = lay.burn_band()
