@@ -293,7 +293,8 @@ def plan(
         for start, end, copy in body_parts(a, b, m.layout.keyframes if fits[i] else None,
                                            shown):
             mode = "copy" if copy else "encode"
-            extra = {"captions": body_script[0].name} if body_script and not copy else {}
+            extra = ({"captions": body_script[0].name, "clock": start - a}
+                     if body_script and not copy else {})
             key = content_hash({**common, "kind": "body", "mode": mode, "clip": m.clip_hash,
                                 "frames": n, "window": [start, end], **extra})
             part = Piece("body", cache_dir / f"body-{mode}-{key}.mp4")
