@@ -104,7 +104,7 @@ def test_cold_plan_pieces_timeline_and_work() -> None:
     assert isinstance(first, Render)
     assert [(label, frames) for label, frames, _ in first.outputs] == [("body", 45), ("xf", 15)]
     assert "xfade=transition=fade" in first.graph and str(Path("b.mp4")) in first.inputs
-    assert p.thumbnail_s == pytest.approx(30 / 30)
+    assert p.thumbnail == (p.pieces[0].path, pytest.approx(30 / 30))
     # Each narration starts at its scene's start + lead_s (0.35 s), over the music.
     assert "n2.wav" in p.soundtrack.inputs and "m.wav" in p.soundtrack.inputs
     assert any("adelay=delays=1850:" in chain for chain in p.soundtrack.graph)
@@ -221,6 +221,7 @@ def test_captioned_bodies_copy_their_caption_free_frames() -> None:
     assert isinstance(render, Render)
     assert [(label, frames) for label, frames, _ in render.outputs] == [("body", 46), ("xf", 15)]
     assert render.outputs[0][2] == burned and "-encode-" in burned.path.name
+    assert p.thumbnail == (burned.path, pytest.approx((45 - 14) / 30))  # frame 45 of scene 1
     # The burned frames are put on the body's clock, as when the whole body was rendered, so
     # libass shows each caption on the very frames it did; it draws the caption layer on the
     # frames where the caption may change (0.5 s and 1.5 s fall on frames 15 and 45 of the

@@ -137,7 +137,8 @@ class Plan:
     makes the pieces not in the cache, each piece made once.
     soundtrack: the mix graph; soundtrack_path: its cached AAC file; soundtrack_reused: that
     file is already in the cache.
-    thumbnail_s: where in the video the thumbnail is taken (in the first scene), in seconds.
+    thumbnail: the piece the thumbnail is taken from (the one holding the middle of the first
+    scene's body) and where in it, in seconds.
     """
 
     timeline: Timeline
@@ -148,7 +149,7 @@ class Plan:
     soundtrack: soundtrack.SoundtrackGraph
     soundtrack_path: Path
     soundtrack_reused: bool
-    thumbnail_s: float
+    thumbnail: tuple[Path, float]
 
 
 def check_size(size: tuple[int, int]) -> None:
@@ -283,6 +284,9 @@ def plan(
         claimed.add(piece.path)
         return True
 
+    first = tl.scenes[0]
+    middle = min(first.frames / 2, first.frames - first.overlap_out - 1)  # frames
+    thumbnail = None
     for i, (m, f) in enumerate(zip(media, tl.scenes, strict=True)):
         a, b, n = f.overlap_in, f.frames - f.overlap_out, f.frames
         shown = None
@@ -299,6 +303,8 @@ def plan(
                                 "frames": n, "window": [start, end], **extra})
             part = Piece("body", cache_dir / f"body-{mode}-{key}.mp4")
             pieces.append(part)
+            if i == 0 and start <= middle < end:
+                thumbnail = (part.path, (middle - start) / fps)
             if copy:
                 copied.append(part.path)
                 if missing(part):
@@ -350,7 +356,7 @@ def plan(
 
     sg = _soundtrack(tl, media, music, settings)
     audio = cache_dir / f"audio-{_soundtrack_key(sg, media, music, settings)}.m4a"
-    first = tl.scenes[0]
+    assert thumbnail is not None
     return Plan(
         timeline=tl,
         pieces=tuple(pieces),
@@ -360,7 +366,7 @@ def plan(
         soundtrack=sg,
         soundtrack_path=audio,
         soundtrack_reused=cached(audio),
-        thumbnail_s=min(first.frames / 2, first.frames - first.overlap_out - 1) / fps,
+        thumbnail=thumbnail,
     )
 
 

@@ -199,15 +199,16 @@ class Composer:
             runs.insert(0, run("mixed soundtrack", partial(
                 _render_soundtrack, p.soundtrack, self.settings.loudness_lufs, p.soundtrack_path
             )))
-        outcomes = await asyncio.gather(*runs, return_exceptions=True)
-        for outcome in outcomes:
-            if isinstance(outcome, BaseException):
-                raise outcome
+        _raise_first(await asyncio.gather(*runs, return_exceptions=True))
         pieces = [piece.path for piece in p.pieces]
+        shot, at = p.thumbnail
         with atomic_path(thumbnail) as thumb_part, atomic_path(out) as out_part:
-            await _mux(pieces, p.soundtrack_path, out_part)
-            await run_ffmpeg("-ss", f"{p.thumbnail_s:.3f}", "-i", out_part, "-frames:v", "1",
-                             "-q:v", "3", "-f", "image2", "-update", "1", thumb_part)
+            _raise_first(await asyncio.gather(
+                _mux(pieces, p.soundtrack_path, out_part),
+                run_ffmpeg("-ss", f"{at:.3f}", "-i", shot, "-frames:v", "1", "-q:v", "3",
+                           "-f", "image2", "-update", "1", thumb_part),
+                return_exceptions=True,
+            ))
         step("joined pieces")
         return ComposeResult(
             out=out,
@@ -237,6 +238,14 @@ class Composer:
                     "-f", "mp4", part,
                 )
         return (await asyncio.to_thread(read_layout, ref)).extradata
+
+
+def _raise_first(outcomes: Sequence[object]) -> None:
+    """Raise the first exception in `outcomes` (from `asyncio.gather(..., return_exceptions=
+    True)`, which lets every awaitable finish first), if any."""
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
 
 
 async def _render(render: Render, enc: tuple[str, ...], threads: int) -> None:
