@@ -14,7 +14,6 @@ characters; a single word longer than a line (a long URL) is broken inside it.
 
 from __future__ import annotations
 
-import functools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,14 +60,8 @@ class SceneWords:
 
 def width(text: str) -> int:
     """Columns `text` takes: 2 for a wide (CJK) character, 0 for a combining mark, else 1."""
-    return sum(map(_columns, text))
-
-
-@functools.cache
-def _columns(c: str) -> int:
-    """Columns character `c` takes (see `width`). Cached: breaking a cue's lines measures
-    the same characters thousands of times."""
-    return 0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF"
+               else 1 for c in text)
 
 
 def join(tokens: Sequence[str]) -> str:
