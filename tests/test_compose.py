@@ -270,6 +270,18 @@ async def test_bad_input_is_one_line_and_touches_nothing(
     assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())
 
 
+async def test_files_are_read_at_once_and_the_first_fault_is_reported(
+    tmp_path: Path, media: dict[str, Path]
+) -> None:
+    good = SceneInput(media["a"], 2.0, media["n1"], "fade")
+    scenes = [good, SceneInput(media["a"], 2.0, media["text"], "fade"),
+              SceneInput(tmp_path / "gone.mp4", 2.0, media["n1"], "fade")]
+    for _ in range(3):  # whichever read fails first, scene 2's fault is the one reported
+        with pytest.raises(CompositionError, match=r"^scene 2 narration .*notes\.mp4: not"):
+            await Composer(tmp_path / "cache").compose(scenes, [], SIZE, tmp_path / "v.mp4",
+                                                       tmp_path / "t.jpg")
+
+
 async def test_bad_music_span_and_file(tmp_path: Path, media: dict[str, Path]) -> None:
     scenes = [SceneInput(media["a"], 2.0, None, "fade")]
     composer = Composer(tmp_path / "cache")

@@ -26,7 +26,8 @@ renders no video. Timeline rules: `pixora.media.timeline`.
 
 Modules, by job: `inputs` (the caller's scenes and cues, read from disk), `plan` (what to
 render and what the cache already holds, without running ffmpeg), `filters` (the ffmpeg filter
-chains of a piece), `runner` (`Composer`: runs the plan, joins the pieces).
+chains of a piece), `runner` (`Composer`: runs the plan, joins the pieces), `together`
+(awaiting several jobs at once, failing as in sequence).
 """
 
 from pixora.media.composition.inputs import CompositionError, MusicInput, SceneInput

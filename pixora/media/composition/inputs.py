@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pixora.context.files import file_hash
 from pixora.media.captions.words import Word
+from pixora.media.composition.together import all_of
 from pixora.media.encoding import Layout, read_layout
 from pixora.media.ffmpeg import probe
 
@@ -76,46 +77,63 @@ class MusicMedia:
 
 
 async def read_scenes(scenes: Sequence[SceneInput]) -> list[SceneMedia]:
-    """Read every scene's clip and narration (each distinct clip is hashed once).
+    """Read every scene's clip and narration, all at once (each distinct file is read once).
 
     Raises:
         CompositionError: a file is missing, unreadable, without the stream it needs
-            (video for a clip, audio for a narration) or of no length.
+            (video for a clip, audio for a narration) or of no length; the first scene's
+            fault is reported.
     """
-    hashes: dict[Path, str] = {}
-    layouts: dict[Path, Layout] = {}
-    out = []
-    for i, s in enumerate(scenes, start=1):
-        clip = Path(s.clip)
-        clip_s = await _media_length(clip, f"scene {i} clip", "video")
-        if clip not in hashes:
-            hashes[clip] = await asyncio.to_thread(file_hash, clip)
-            try:
-                layouts[clip] = await asyncio.to_thread(read_layout, clip)
-            except ValueError:
-                raise CompositionError(f"scene {i} clip {s.clip}: not readable media") from None
-        narration_s, narration_hash = 0.0, None
-        if s.narration is not None:
-            narration = Path(s.narration)
-            narration_s = await _media_length(narration, f"scene {i} narration", "audio")
-            narration_hash = await asyncio.to_thread(file_hash, narration)
-        out.append(SceneMedia(s, clip_s, hashes[clip], layouts[clip], narration_s,
-                              narration_hash))
-    return out
+    clips: dict[Path, asyncio.Task[tuple[float, str, Layout]]] = {}
+    voices: dict[Path, asyncio.Task[tuple[float, str]]] = {}
+
+    async def clip(i: int, path: Path) -> tuple[float, str, Layout]:
+        length = await _media_length(path, f"scene {i} clip", "video")
+        try:
+            layout = await asyncio.to_thread(read_layout, path)
+        except ValueError:
+            raise CompositionError(f"scene {i} clip {path}: not readable media") from None
+        return length, await asyncio.to_thread(file_hash, path), layout
+
+    async def voice(what: str, path: Path) -> tuple[float, str]:
+        length = await _media_length(path, what, "audio")
+        return length, await asyncio.to_thread(file_hash, path)
+
+    async def scene(i: int, s: SceneInput) -> SceneMedia:
+        path = Path(s.clip)
+        if path not in clips:
+            clips[path] = asyncio.ensure_future(clip(i, path))
+        said = None if s.narration is None else Path(s.narration)
+        if said is not None and said not in voices:
+            voices[said] = asyncio.ensure_future(voice(f"scene {i} narration", said))
+        clip_s, clip_hash, layout = await clips[path]
+        narration_s, narration_hash = (0.0, None) if said is None else await voices[said]
+        return SceneMedia(s, clip_s, clip_hash, layout, narration_s, narration_hash)
+
+    return await all_of([scene(i, s) for i, s in enumerate(scenes, start=1)])
 
 
 async def read_music(music: Sequence[MusicInput]) -> list[MusicMedia]:
-    """Read every music cue's file.
+    """Read every music cue's file, all at once (each distinct file is read once).
 
     Raises:
-        CompositionError: a file is missing, unreadable, without audio or of no length.
+        CompositionError: a file is missing, unreadable, without audio or of no length; the
+            first cue's fault is reported.
     """
-    out = []
-    for i, m in enumerate(music, start=1):
-        path = Path(m.path)
+    files: dict[Path, asyncio.Task[tuple[float, str]]] = {}
+
+    async def read(i: int, path: Path) -> tuple[float, str]:
         length = await _media_length(path, f"music cue {i}", "audio")
-        out.append(MusicMedia(m, length, await asyncio.to_thread(file_hash, path)))
-    return out
+        return length, await asyncio.to_thread(file_hash, path)
+
+    async def cue(i: int, m: MusicInput) -> MusicMedia:
+        path = Path(m.path)
+        if path not in files:
+            files[path] = asyncio.ensure_future(read(i, path))
+        length, digest = await files[path]
+        return MusicMedia(m, length, digest)
+
+    return await all_of([cue(i, m) for i, m in enumerate(music, start=1)])
 
 
 async def _media_length(path: Path, what: str, stream: str) -> float:

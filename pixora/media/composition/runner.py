@@ -33,6 +33,7 @@ from pixora.media.composition.plan import (
     reference_path,
     scene_words,
 )
+from pixora.media.composition.together import all_of
 from pixora.media.encoding import PIECE_FILTER, copy_frames, encoder_args, read_layout
 from pixora.media.ffmpeg import run_ffmpeg
 
@@ -199,16 +200,15 @@ class Composer:
             runs.insert(0, run("mixed soundtrack", partial(
                 _render_soundtrack, p.soundtrack, self.settings.loudness_lufs, p.soundtrack_path
             )))
-        _raise_first(await asyncio.gather(*runs, return_exceptions=True))
+        await all_of(runs)
         pieces = [piece.path for piece in p.pieces]
         shot, at = p.thumbnail
         with atomic_path(thumbnail) as thumb_part, atomic_path(out) as out_part:
-            _raise_first(await asyncio.gather(
+            await all_of([
                 _mux(pieces, p.soundtrack_path, out_part),
                 run_ffmpeg("-ss", f"{at:.3f}", "-i", shot, "-frames:v", "1", "-q:v", "3",
                            "-f", "image2", "-update", "1", thumb_part),
-                return_exceptions=True,
-            ))
+            ])
         step("joined pieces")
         return ComposeResult(
             out=out,
@@ -238,14 +238,6 @@ class Composer:
                     "-f", "mp4", part,
                 )
         return (await asyncio.to_thread(read_layout, ref)).extradata
-
-
-def _raise_first(outcomes: Sequence[object]) -> None:
-    """Raise the first exception in `outcomes` (from `asyncio.gather(..., return_exceptions=
-    True)`, which lets every awaitable finish first), if any."""
-    for outcome in outcomes:
-        if isinstance(outcome, BaseException):
-            raise outcome
 
 
 async def _render(render: Render, enc: tuple[str, ...], threads: int) -> None:
