@@ -4,9 +4,10 @@ disk (length, content hash, stream layout), which is all `plan` needs to know ab
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pixora.context.files import file_hash
 from pixora.media.captions.words import Word
@@ -81,11 +82,9 @@ async def read_scenes(scenes: Sequence[SceneInput]) -> list[SceneMedia]:
 
     Raises:
         CompositionError: a file is missing, unreadable, without the stream it needs
-            (video for a clip, audio for a narration) or of no length; the first scene's
-            fault is reported.
+            (video for a clip, audio for a narration) or of no length; the first fault in
+            scene order (a scene's clip before its narration) is reported.
     """
-    clips: dict[Path, asyncio.Task[tuple[float, str, Layout]]] = {}
-    voices: dict[Path, asyncio.Task[tuple[float, str]]] = {}
 
     async def clip(i: int, path: Path) -> tuple[float, str, Layout]:
         length = await _media_length(path, f"scene {i} clip", "video")
@@ -95,22 +94,21 @@ async def read_scenes(scenes: Sequence[SceneInput]) -> list[SceneMedia]:
             raise CompositionError(f"scene {i} clip {path}: not readable media") from None
         return length, await asyncio.to_thread(file_hash, path), layout
 
-    async def voice(what: str, path: Path) -> tuple[float, str]:
-        length = await _media_length(path, what, "audio")
-        return length, await asyncio.to_thread(file_hash, path)
-
-    async def scene(i: int, s: SceneInput) -> SceneMedia:
-        path = Path(s.clip)
-        if path not in clips:
-            clips[path] = asyncio.ensure_future(clip(i, path))
-        said = None if s.narration is None else Path(s.narration)
-        if said is not None and said not in voices:
-            voices[said] = asyncio.ensure_future(voice(f"scene {i} narration", said))
-        clip_s, clip_hash, layout = await clips[path]
-        narration_s, narration_hash = (0.0, None) if said is None else await voices[said]
-        return SceneMedia(s, clip_s, clip_hash, layout, narration_s, narration_hash)
-
-    return await all_of([scene(i, s) for i, s in enumerate(scenes, start=1)])
+    reads: dict[tuple[str, Path], Awaitable[tuple[Any, ...]]] = {}
+    for i, s in enumerate(scenes, start=1):
+        if ("clip", Path(s.clip)) not in reads:
+            reads["clip", Path(s.clip)] = clip(i, Path(s.clip))
+        if s.narration is not None and ("voice", Path(s.narration)) not in reads:
+            reads["voice", Path(s.narration)] = _audio(Path(s.narration),
+                                                       f"scene {i} narration")
+    done = dict(zip(reads, await all_of(reads.values()), strict=True))
+    out = []
+    for s in scenes:
+        clip_s, clip_hash, layout = done["clip", Path(s.clip)]
+        narration_s, narration_hash = (0.0, None) if s.narration is None else done[
+            "voice", Path(s.narration)]
+        out.append(SceneMedia(s, clip_s, clip_hash, layout, narration_s, narration_hash))
+    return out
 
 
 async def read_music(music: Sequence[MusicInput]) -> list[MusicMedia]:
@@ -120,20 +118,22 @@ async def read_music(music: Sequence[MusicInput]) -> list[MusicMedia]:
         CompositionError: a file is missing, unreadable, without audio or of no length; the
             first cue's fault is reported.
     """
-    files: dict[Path, asyncio.Task[tuple[float, str]]] = {}
+    reads: dict[Path, Awaitable[tuple[float, str]]] = {}
+    for i, m in enumerate(music, start=1):
+        if Path(m.path) not in reads:
+            reads[Path(m.path)] = _audio(Path(m.path), f"music cue {i}")
+    done = dict(zip(reads, await all_of(reads.values()), strict=True))
+    return [MusicMedia(m, *done[Path(m.path)]) for m in music]
 
-    async def read(i: int, path: Path) -> tuple[float, str]:
-        length = await _media_length(path, f"music cue {i}", "audio")
-        return length, await asyncio.to_thread(file_hash, path)
 
-    async def cue(i: int, m: MusicInput) -> MusicMedia:
-        path = Path(m.path)
-        if path not in files:
-            files[path] = asyncio.ensure_future(read(i, path))
-        length, digest = await files[path]
-        return MusicMedia(m, length, digest)
+async def _audio(path: Path, what: str) -> tuple[float, str]:
+    """Length in seconds and content hash of audio file `path` (`what` names it in errors).
 
-    return await all_of([cue(i, m) for i, m in enumerate(music, start=1)])
+    Raises:
+        CompositionError: see `_media_length`.
+    """
+    length = await _media_length(path, what, "audio")
+    return length, await asyncio.to_thread(file_hash, path)
 
 
 async def _media_length(path: Path, what: str, stream: str) -> float:

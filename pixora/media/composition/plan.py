@@ -337,8 +337,8 @@ def plan(
             body_burn = burn(body_script, frames, start - a)
             if need_xfade:
                 inputs, decode = filters.source(m, n, start, n, fps, copy=fits[i])
-                cut = filters.piece("s0", body_cut, "body", frames, fps, body_burn)
-                graph = (f"[0:v]{decode},split=2[s0][s1];{cut};"
+                body_graph = filters.piece("s0", body_cut, "body", frames, fps, body_burn)
+                graph = (f"[0:v]{decode},split=2[s0][s1];{body_graph};"
                          f"[s1]{filters.cut(n - t, n, size, m)}[a];{into}")
                 work.append(Render((*inputs, *head_in), graph,
                                    (("body", frames, piece), ("xf", t, xfade)),
