@@ -27,7 +27,8 @@ the clip encoder is counted: clips + composer against clips + moviepy.
 Targets: moviepy/composer >= 10, composer/floor <= 2, rerender/full <= 0.30,
 captioned/floor <= 2, captioned one-scene edit / captioned full <= 0.30.
 
-Run: .venv/bin/python bench/compose.py [--skip-moviepy] [--workers N]
+Run: .venv/bin/python bench/compose.py [--skip-moviepy] [--captions-only] [--workers N]
+(--captions-only: the clips, the captioned rows and the encode floor, nothing else)
 """
 
 from __future__ import annotations
@@ -344,21 +345,28 @@ def run_motion_floor() -> Timer:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-moviepy", action="store_true")
+    parser.add_argument("--captions-only", action="store_true",
+                        help="only the captioned rows and the encode floor")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     inputs = make_inputs()
     clips, making, remaking = asyncio.run(make_clips(inputs["stills"], args.workers))
     inputs["still"] = [WORK / "floor.png"]
     ffmpeg("-i", clips[0], "-frames:v", "1", inputs["still"][0])
-    cold, edit, fallback, length = asyncio.run(run_composer(inputs, clips, args.workers))
+    cold = edit = fallback = motion = moviepy = None
+    length = timeline.total_duration(plan(), timeline.overlaps(TRANSITIONS, 0.5))
+    if not args.captions_only:
+        cold, edit, fallback, length = asyncio.run(run_composer(inputs, clips, args.workers))
     captioned, captioned_edit, plain_edit = asyncio.run(
         run_captioned(inputs, clips, args.workers))
     floor = run_floor(inputs, length)
-    motion = run_motion_floor()
-    moviepy = None if args.skip_moviepy else run_moviepy(inputs, clips)
-    check = probe(WORK / "composer.mp4")
-    print(f"output: {check.width}x{check.height} {check.fps:g} fps {check.video_codec}/"
-          f"{check.audio_codec} {check.duration_s:.2f} s")
+    if not args.captions_only:
+        motion = run_motion_floor()
+        moviepy = None if args.skip_moviepy else run_moviepy(inputs, clips)
+    for name in ["captioned.mp4"] if args.captions_only else ["composer.mp4", "captioned.mp4"]:
+        check = probe(WORK / name)
+        print(f"{name}: {check.width}x{check.height} {check.fps:g} fps {check.video_codec}/"
+              f"{check.audio_codec} {check.duration_s:.2f} s")
     rows = [("motion clips (8 x KenBurnsAnimator)", making),
             ("composer (cold cache)", cold), ("moviepy 2", moviepy),
             ("encode floor (still image)", floor), ("re-render after scene 4 clip change", edit),
@@ -391,7 +399,7 @@ def main() -> None:
     ]
     print(f"| {'ratio':40} | {'wall':>7} | {'CPU':>7} | target")
     for name, num, den, op, bound in ratios:
-        if num is None:
+        if num is None or den is None:
             print(f"| {name:40} | {'-':>7} | {'-':>7} | {op or ''} {bound:g}")
             continue
         wall, cpu = num.wall / den.wall, num.cpu / den.cpu

@@ -183,7 +183,29 @@ def test_karaoke_highlights_one_word_per_event_and_bold_shows_up_to_three() -> N
     assert ass.events(cues, "off", (1080, 1920), look) == []
     script = ass.piece_script(ass.header((1080, 1920), "subtitle", look),
                               [(ass.events(cues, "subtitle", (1080, 1920), look), 1.0)], 0.5)
-    assert script is not None and "Dialogue: 0,0:00:00.00,0:00:00.50" in script
+    assert script is not None and "Dialogue: 0,0:00:00.00,0:00:00.50" in script.text
+    assert script.spans_ms == ((0, 500),)
+
+
+def test_shown_frames_cover_every_frame_an_event_may_show_on() -> None:
+    events = [ass.Event(0.5, 1.0, "a"), ass.Event(1.0, 1.5, "b"), ass.Event(3.0, 3.2, "c")]
+    # 30 fps: 0.5 s is frame 15, but a stamp up to 5 ms early may show on frame 14; 1.5 s
+    # ends frame 44, and a stamp up to 5 ms late shows on frame 45.
+    assert ass.shown_frames(events[:2], 0, 90, 30) == (14, 46)
+    assert ass.shown_frames(events, 0, 120, 30) == (14, 97)  # the gap between is included
+    assert ass.shown_frames(events, 20, 60, 30) == (20, 46)  # clipped to the window
+    assert ass.shown_frames(events[:2], 60, 90, 30) is None
+    assert ass.shown_frames([], 0, 90, 30) is None
+
+
+def test_change_frames_are_where_libass_may_switch() -> None:
+    script = ass.Script("", ((350, 1000), (1000, 1532), (2000, 2100)))
+    # 30 fps: 350 ms is frame 10.5 (frame 11); 1000 ms is frame 30 exactly, and a frame's
+    # time is handed to libass truncated or rounded to whole ms, so 30 or 31; 1532 is frame
+    # 45.96 (46); 2000 and 2100 are frames 60 and 63, past a 50-frame piece.
+    assert script.change_frames(50, 30) == (0, 11, 30, 31, 46)
+    # The piece's first frame at 20 frames of the script's time.
+    assert script.change_frames(30, 30, clock=20) == (0, 10, 11, 26)
 
 
 def test_emoji_stay_with_their_sentence_and_are_not_burned() -> None:

@@ -1,10 +1,12 @@
 """Captions on rendered video (slow): Piper word timings against energy onsets in the composed
 audio, SRT/VTT cues inside each scene's narration window, a 9:16 karaoke burn checked by
-pixels (highlight colour on the spoken word, nothing in the platform UI bands), and edit
+pixels (highlight colour on the spoken word, nothing in the platform UI bands), the caption
+layer against libass drawing into every frame, every style inside its burn band, and edit
 locality (one scene's new narration re-burns only that scene's pieces)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -17,9 +19,10 @@ import webvtt
 
 from pixora.context.models import CaptionLook
 from pixora.media.captions import ass
+from pixora.media.captions.cues import SceneWords, build_cues
 from pixora.media.captions.files import to_srt, to_vtt
-from pixora.media.captions.words import read_mono
-from pixora.media.composition import Captions, Composer, SceneInput
+from pixora.media.captions.words import Word, read_mono
+from pixora.media.composition import Captions, Composer, SceneInput, filters
 from pixora.media.ffmpeg import FFMPEG
 from pixora.media.protocols import MediaFile, SpeechRequest
 from pixora.media.timeline import plan_scene_durations
@@ -157,6 +160,78 @@ async def test_karaoke_highlights_the_spoken_word_outside_the_ui_bands(project: 
         assert r > 160 and g < 100 and b > 160, (word, (r, g, b))
         boxes.append(box)
     assert len(set(boxes)) == 5  # the highlight moves from word to word
+
+
+def _ffmpeg_frames(args: list[str], size: tuple[int, int], planes: float = 1.5) -> np.ndarray:
+    """The raw frames ffmpeg `args` write to stdout, as (frames, bytes per frame)."""
+    raw = subprocess.run([FFMPEG, "-loglevel", "error", *args, "-f", "rawvideo", "-"],
+                         check=True, capture_output=True).stdout
+    return np.frombuffer(raw, np.uint8).reshape(-1, int(size[0] * size[1] * planes))
+
+
+def test_caption_layer_matches_libass_drawing_into_every_frame(tmp_path: Path) -> None:
+    """Edges on, just off and between frame times; a moving background; karaoke colours."""
+    size, fps, n = (640, 360), 30, 60
+    look = CaptionLook(highlight=HIGHLIGHT)
+    words = (Word("Shadows", 0.2, 0.5), Word("stretch", 0.5, 0.999), Word("across,", 1.0, 1.001),
+             Word("then", 1.016, 1.3), Word("fade.", 1.3, 1.6))
+    events = ass.events(build_cues([SceneWords(1, words, (0.2, 2.0))]), "karaoke", size, look)
+    script = ass.piece_script(ass.header(size, "karaoke", look), [(events, 0.1)], n / fps)
+    assert script is not None
+    path = tmp_path / "piece.ass"
+    path.write_text(script.text, encoding="utf-8")
+    # Drawn into each frame, the shadow is written at its own opacity (the layer's script
+    # carries it as the layer needs it: see `ass.header`).
+    shadow = f"&H{255 - round(255 * ass.SHADOW_OPACITY):02X}000000"
+    (tmp_path / "direct.ass").write_text(re.sub(r"&H[0-9A-F]{2}000000,-1", f"{shadow},-1",
+                                                script.text), encoding="utf-8")
+    clip = ["-f", "lavfi", "-i", f"testsrc2=s={size[0]}x{size[1]}:r={fps},format=yuv420p"]
+    fonts = f"fontsdir={ass.FONT_DIR}"
+    direct = _ffmpeg_frames([*clip, "-vf", f"ass=filename={tmp_path / 'direct.ass'}:{fonts}",
+                             "-frames:v", str(n), "-pix_fmt", "yuv420p"], size)
+    burn = filters.Burn(path, script.change_frames(n, fps), ass.layout(
+        size, "karaoke", look).burn_band(), size)
+    layered = _ffmpeg_frames([*clip, "-filter_complex", filters.piece(
+        "0:v", "null", "out", n, fps, burn), "-map", "[out]", "-frames:v", str(n),
+        "-pix_fmt", "yuv420p"], size)
+    luma = size[0] * size[1]
+    diff = np.abs(direct.astype(int) - layered.astype(int))
+    assert diff[:, :luma].max() <= 3  # the same pixels on every frame, to rounding
+    # Chroma: blended at 4:4:4 and then subsampled, against blended at 4:2:0, so glyph edges
+    # may differ a little.
+    chroma = diff[:, luma:]
+    assert chroma.max() <= 24 and (chroma > 8).mean() < 1e-4
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1080, 1920)])
+def test_every_style_draws_inside_its_burn_band(tmp_path: Path, size: tuple[int, int]) -> None:
+    # Tall and deep glyphs, two lines.
+    texts = ["ÉTÉ", "Åland,", "Qjy", "gypsy", "ÇÀ|", "jumps;", "quickly", "ÑÖ", "over", "the",
+             "lazy", "dog's", "fjord!"]
+    words = tuple(Word(w, 0.4 + 0.1 * i, 0.5 + 0.1 * i) for i, w in enumerate(texts))
+    for style in ("subtitle", "karaoke", "bold"):
+        for position in ("bottom", "middle", "top"):
+            for scale in ("small", "large"):
+                look = CaptionLook(position=position, size=scale)
+                lay = ass.layout(size, style, look)
+                events = ass.events(build_cues([SceneWords(1, words, (0.4, 9.0))], lay.columns),
+                                    style, size, look)
+                # Each event on a frame of its own (one a second).
+                shown = [ass.Event(k, k + 1, e.text) for k, e in enumerate(events)]
+                script = ass.piece_script(ass.header(size, style, look), [(shown, 0.0)],
+                                          len(shown))
+                assert script is not None
+                path = tmp_path / f"{style}-{position}-{scale}.ass"
+                path.write_text(script.text, encoding="utf-8")
+                alpha = _ffmpeg_frames([
+                    "-filter_complex", f"color=c=black@0:s={size[0]}x{size[1]}:r=1,"
+                    f"format=yuva444p,trim=end_frame={len(shown)},"
+                    f"ass=filename={path}:fontsdir={ass.FONT_DIR}:alpha=1,"
+                    "alphaextract[a]", "-map", "[a]", "-pix_fmt", "gray"], size, 1)
+                rows = np.flatnonzero(alpha.reshape(-1, size[1], size[0]).max(axis=(0, 2)))
+                y0, y1 = lay.burn_band()
+                assert rows.size and y0 <= rows.min() and rows.max() < y1, (
+                    style, position, scale, rows.min(), rows.max(), (y0, y1))
 
 
 async def test_one_scene_narration_edit_reburns_only_that_scene(project: dict) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pixora.media.composition import Composer, CompositionError, MusicInput, SceneInput
+from pixora.media.composition import Composer, CompositionError, MusicInput, SceneInput, runner
 from pixora.media.ffmpeg import FFMPEG, probe, run_ffmpeg_stderr
 
 FPS = 30
@@ -211,6 +211,32 @@ async def test_edits_reuse_unchanged_pieces(tmp_path: Path, media: dict[str, Pat
     assert abs(probe(tmp_path / "v3.mp4").duration_s - 5.0) <= 1 / FPS
 
 
+async def test_renders_share_the_cores_among_the_workers(
+    tmp_path: Path, media: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[list[str]] = []
+    real = runner.run_ffmpeg
+
+    async def spy(*args: str | Path) -> None:
+        calls.append([str(a) for a in args])
+        await real(*args)
+
+    monkeypatch.setattr(runner, "run_ffmpeg", spy)
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    scenes = [SceneInput(media["a"], 2.0, None, "fade"), SceneInput(media["b"], 2.0)]
+    await Composer(tmp_path / "cache", workers=2).compose(
+        scenes, [], SIZE, tmp_path / "v.mp4", tmp_path / "t.jpg")
+    renders = [c for c in calls if "-filter_complex" in c]
+    assert len(renders) == 2  # body 1 + transition, body 2
+    for args in renders:
+        # 4 cores, 2 workers: every decoder, the graph and every encoder on 2 threads.
+        inputs = [k for k, a in enumerate(args) if a == "-i"]
+        outputs = [k for k, a in enumerate(args) if a == "-map"]
+        assert all(args[k - 2:k] == ["-threads", "2"] for k in inputs)
+        assert args.count("-threads") == len(inputs) + len(outputs)
+        assert args[args.index("-filter_complex_threads") + 1] == "2"
+
+
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
@@ -242,6 +268,18 @@ async def test_bad_input_is_one_line_and_touches_nothing(
     assert out.read_bytes() == b"previous render"
     assert not (tmp_path / "thumb.jpg").exists()
     assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())
+
+
+async def test_files_are_read_at_once_and_the_first_fault_is_reported(
+    tmp_path: Path, media: dict[str, Path]
+) -> None:
+    good = SceneInput(media["a"], 2.0, media["n1"], "fade")
+    scenes = [good, SceneInput(media["a"], 2.0, media["text"], "fade"),
+              SceneInput(tmp_path / "gone.mp4", 2.0, media["n1"], "fade")]
+    for _ in range(3):  # whichever read fails first, scene 2's fault is the one reported
+        with pytest.raises(CompositionError, match=r"^scene 2 narration .*notes\.mp4: not"):
+            await Composer(tmp_path / "cache").compose(scenes, [], SIZE, tmp_path / "v.mp4",
+                                                       tmp_path / "t.jpg")
 
 
 async def test_bad_music_span_and_file(tmp_path: Path, media: dict[str, Path]) -> None:

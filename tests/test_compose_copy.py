@@ -12,7 +12,8 @@ import pytest
 from PIL import Image
 
 from pixora.media import timeline
-from pixora.media.composition import Composer, ComposeResult, SceneInput, runner
+from pixora.media.captions.words import Word
+from pixora.media.composition import Captions, Composer, ComposeResult, SceneInput, runner
 from pixora.media.encoding import (
     PIECE_FILTER,
     copy_frames,
@@ -141,6 +142,49 @@ async def test_ken_burns_bodies_are_copied_frame_exact(
     for ours, theirs in ((1, 1), (4, 4)):
         assert all(np.array_equal(x, y) for x, y in zip(
             _frames(result.pieces[ours]), _frames(rendered.pieces[theirs]), strict=True))
+
+
+@pytest.mark.slow
+async def test_captioned_bodies_burn_only_where_captions_show(
+    tmp_path: Path, stills: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    transitions = ["fade", "fade"]
+    seconds = [4.0, 2.0]
+    clips = [await _ken_burns(stills[i], tmp_path / f"kb{i}.mp4", s, _edges(transitions, i, s))
+             for i, s in enumerate(seconds)]
+    assert read_layout(clips[0]).keyframes == (0, 60, 105)
+    voice = tmp_path / "voice.wav"
+    subprocess.run([FFMPEG, "-y", "-loglevel", "error", "-f", "lavfi", "-i",
+                    "sine=f=440:d=1.0", str(voice)], check=True)
+    # Spoken from 0.35 s (the lead) to 1.25 s, shown until 1.55 s (the hold): frames 11-46,
+    # rendered from frame 10 (a frame may show a caption up to 10 ms early) to the keyframe.
+    words = (Word("Hello", 0.0, 0.4), Word("there.", 0.45, 0.9))
+    scenes = [SceneInput(clips[0], 4.0, voice, "fade", words), SceneInput(clips[1], 2.0)]
+    out = tmp_path / "video.mp4"
+    result = await Composer(tmp_path / "cache", fps=FPS).compose(
+        scenes, [], SIZE, out, tmp_path / "thumb.jpg", captions=Captions("subtitle"))
+
+    # Body 1: frames 0-9 and 60-104 copied, 10-59 burned; body 2 copied whole.
+    head, burned, tail, _, body2 = result.pieces
+    assert result.copied == [head, tail, body2]
+    assert [len(_frames(p)) for p in (head, burned, tail)] == [10, 50, 45]
+    assert len({_extradata(p) for p in result.pieces}) == 1
+    frames, src = _frames(out), _frames(clips[0])
+    assert len(frames) == (4 + 2) * FPS - 15
+    for k in [*range(10), *range(60, 105)]:
+        assert np.array_equal(frames[k], src[k]), k
+    # Captions on the very frames the whole-body render burns them on.
+    monkeypatch.setattr(runner, "needs_reference", lambda *_: False)
+    whole = await Composer(tmp_path / "cache2", fps=FPS).compose(
+        scenes, [], SIZE, tmp_path / "whole.mp4", tmp_path / "thumb2.jpg",
+        captions=Captions("subtitle"))
+    assert whole.copied == [] and len(whole.pieces) == 3
+    rendered = _frames(tmp_path / "whole.mp4")
+
+    def captioned(shown: list[np.ndarray]) -> list[int]:
+        return [k for k in range(105) if np.abs(shown[k] - src[k]).max() > 100]
+
+    assert captioned(frames) == captioned(rendered) == list(range(11, 47))
 
 
 @pytest.mark.slow

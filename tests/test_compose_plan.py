@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from pixora.context.models import CaptionLook
+from pixora.media.captions import ass
 from pixora.media.composition.inputs import (
     CompositionError,
     MusicInput,
@@ -18,10 +20,12 @@ from pixora.media.composition.inputs import (
     SceneMedia,
 )
 from pixora.media.composition.plan import (
+    CaptionBurn,
     CompositionSettings,
     Plan,
     Render,
     StreamCopy,
+    body_parts,
     check_music,
     lay_out,
     needs_reference,
@@ -55,11 +59,12 @@ MUSIC = [MusicMedia(MusicInput(Path("m.wav"), 0.0, 5.0), length_s=4.0, file_hash
 
 def _plan(media: list[SceneMedia], cached: set[Path] | None = None,
           music: list[MusicMedia] = MUSIC, settings: CompositionSettings = SETTINGS,
-          size: tuple[int, int] = SIZE, reference: bytes | None = None) -> Plan:
+          size: tuple[int, int] = SIZE, reference: bytes | None = None,
+          captions: CaptionBurn | None = None) -> Plan:
     tl = lay_out([m.scene for m in media], settings)
     done = cached or set()
     return plan(tl, media, music, size, settings, CACHE, reference=reference,
-                cached=lambda p: p in done)
+                cached=lambda p: p in done, captions=captions)
 
 
 def _made(p: Plan) -> list[Path]:
@@ -99,7 +104,7 @@ def test_cold_plan_pieces_timeline_and_work() -> None:
     assert isinstance(first, Render)
     assert [(label, frames) for label, frames, _ in first.outputs] == [("body", 45), ("xf", 15)]
     assert "xfade=transition=fade" in first.graph and str(Path("b.mp4")) in first.inputs
-    assert p.thumbnail_s == pytest.approx(30 / 30)
+    assert p.thumbnail == (p.pieces[0].path, pytest.approx(30 / 30))
     # Each narration starts at its scene's start + lead_s (0.35 s), over the music.
     assert "n2.wav" in p.soundtrack.inputs and "m.wav" in p.soundtrack.inputs
     assert any("adelay=delays=1850:" in chain for chain in p.soundtrack.graph)
@@ -187,6 +192,58 @@ def test_clips_in_the_piece_format_are_cut_by_stream_copy() -> None:
     for layout in (replace(ready, width=640), replace(ready, frames=61),
                    replace(ready, keyframes=(45,))):
         assert not needs_reference(tl, [replace(media[0], layout=layout), media[1]], SIZE)
+
+
+def test_body_parts() -> None:
+    keys = (0, 60, 75)
+    assert body_parts(0, 75, None, (14, 46)) == [(0, 75, False)]  # not in the piece format
+    assert body_parts(0, 75, keys, None) == [(0, 75, True)]  # no captions on it
+    # Rendered from the first captioned frame to the next keyframe after the last.
+    assert body_parts(0, 75, keys, (14, 46)) == [(0, 14, True), (14, 60, False), (60, 75, True)]
+    assert body_parts(0, 75, keys, (0, 60)) == [(0, 60, False), (60, 75, True)]
+    assert body_parts(0, 75, keys, (14, 61)) == [(0, 14, True), (14, 75, False)]
+    assert body_parts(15, 75, (0, 15), (15, 70)) == [(15, 75, False)]
+
+
+def test_captioned_bodies_copy_their_caption_free_frames() -> None:
+    ready = _layout(frames=90, keyframes=(0, 60, 75), extradata=PARAMETER_SETS)
+    second = _layout(frames=60, keyframes=(0, 15), extradata=PARAMETER_SETS)
+    media = [_scene("kb1.mp4", 3.0, layout=ready), _scene("kb2.mp4", layout=second)]
+    header = ass.header(SIZE, "subtitle", CaptionLook())
+    said = CaptionBurn(header, ((ass.Event(0.5, 1.5, "Hello"),), ()), (140, 172))
+    p = _plan(media, reference=PARAMETER_SETS, captions=said)
+    head, burned, tail = p.pieces[:3]
+    assert [pc.kind for pc in p.pieces] == ["body", "body", "body", "transition", "body"]
+    assert p.copied == (head.path, tail.path, p.pieces[4].path)
+    assert p.work[:2] == (StreamCopy(Path("kb1.mp4"), 0, 14, head),
+                          StreamCopy(Path("kb1.mp4"), 60, 75, tail))
+    render = p.work[2]
+    assert isinstance(render, Render)
+    assert [(label, frames) for label, frames, _ in render.outputs] == [("body", 46), ("xf", 15)]
+    assert render.outputs[0][2] == burned and "-encode-" in burned.path.name
+    assert p.thumbnail == (burned.path, pytest.approx((45 - 14) / 30))  # frame 45 of scene 1
+    # The burned frames are put on the body's clock, as when the whole body was rendered, so
+    # libass shows each caption on the very frames it did; it draws the caption layer on the
+    # frames where the caption may change (0.5 s and 1.5 s fall on frames 15 and 45 of the
+    # body: 1 and 31 of this part, or one later), and only its band is laid on the video.
+    (script, text), = render.scripts
+    assert "Dialogue: 0,0:00:00.50,0:00:01.50,Main,,0,0,0,,Hello" in text
+    assert (r"select='eq(n\,0)+eq(n\,1)+eq(n\,2)+eq(n\,31)+eq(n\,32)',setpts=PTS+14,"
+            f"ass=filename={script}") in render.graph
+    assert "crop=320:32:0:140" in render.graph and "overlay=0:140[body]" in render.graph
+    # Scene 2 shows no caption: its whole body is copied...
+    assert p.work[3] == StreamCopy(Path("kb2.mp4"), 15, 60, p.pieces[4])
+    # ...and a caption change on scene 1 re-makes scene 1's parts only.
+    other = CaptionBurn(header, ((ass.Event(0.5, 2.2, "Hello there"),), ()), (140, 172))
+    edited = _plan(media, reference=PARAMETER_SETS, captions=other, cached=_everything(p))
+    assert [pc.kind for pc in edited.pieces] == ["body", "body", "transition", "body"]
+    assert edited.pieces[0] == head and edited.pieces[2:] == p.pieces[3:]
+    assert [o[:2] for w in edited.work if isinstance(w, Render) for o in w.outputs] == [
+        ("body", 61)]
+    # Clips not in the piece format: the whole body is rendered with its captions.
+    whole = _plan(media, captions=said)
+    assert [pc.kind for pc in whole.pieces] == ["body", "transition", "body"]
+    assert "-encode-" in whole.pieces[0].path.name and whole.copied == ()
 
 
 def test_bad_timeline_and_music_spans() -> None:

@@ -34,6 +34,9 @@ LIMITER_HEADROOM_DB = 0.5
 AUDIO_RATE_HZ = 48_000
 AUDIO_BITRATE = "192k"
 FORMAT = f"aformat=sample_fmts=flt:sample_rates={AUDIO_RATE_HZ}:channel_layouts=stereo"
+QUIET_METER = "framelog=verbose"
+"""ebur128 option logging its per-block lines (10 a second) at the verbose level: only its
+summary reaches the info-level log read back, not a pipe write per block."""
 DUCKING = "sidechaincompress=threshold=0.01:ratio=20:attack=20:release=350"
 """Measured: about 14 dB of gain reduction on the music under narration at -11 dBFS RMS."""
 
@@ -147,7 +150,7 @@ async def render_soundtrack(
     mix = work / "mix.wav"
     graph = [*sg.graph[:-1],
              sg.graph[-1].removesuffix("[mix]") + f",{FORMAT},asplit=2[mix][meas]",
-             f"[meas]{flush},ebur128=peak=true[measured]"]
+             f"[meas]{flush},ebur128=peak=true:{QUIET_METER}[measured]"]
     log = await run_ffmpeg_stderr(
         "-y", *sg.inputs, "-filter_complex", ";".join(graph),
         "-map", "[mix]", "-c:a", "pcm_f32le", str(mix),
@@ -167,7 +170,8 @@ async def render_soundtrack(
     if m.true_peak + gain > TRUE_PEAK_DBTP:
         ceiling = 10 ** ((TRUE_PEAK_DBTP - LIMITER_HEADROOM_DB) / 20)
         normalise += f",alimiter=limit={ceiling:.4f}:attack=5:release=50:level=false"
-    second = f"[0:a]{normalise},asplit=2[out][check];[check]{flush},ebur128[checked]"
+    second = (f"[0:a]{normalise},asplit=2[out][check];"
+              f"[check]{flush},ebur128={QUIET_METER}[checked]")
     log = await run_ffmpeg_stderr(
         "-y", "-i", str(mix), "-filter_complex", second,
         "-map", "[out]", *_aac_args(), "-f", "mp4", str(dest),

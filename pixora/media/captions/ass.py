@@ -13,11 +13,17 @@ a line never needs libass to wrap it (`WrapStyle: 2`).
 
 Events are in scene time (seconds from the scene's start); `piece_script` cuts the events of
 one video piece out and shifts them to the piece's own time, so a piece's script (and so its
-cache key) depends only on what is shown on it.
+cache key) depends only on what is shown on it; `shown_frames` tells which frames of a scene
+any caption may show on (the rest need no burning).
+
+Scripts are drawn by libass onto a transparent caption layer, once per change of what they
+show (`Script.change_frames`), and the layer is laid over the video (see
+`pixora.media.composition.filters.burn`); `Layout.burn_band` bounds the rows it covers.
 """
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,6 +54,8 @@ MARGIN = 0.06
 LINE_HEIGHT = 1.4
 """A line's height in font sizes, with the outline and the highlight's border."""
 PAD = 0.02
+SHADOW_OPACITY = 0.5
+"""How opaque the (black) shadow under the text is; the text and its outline are opaque."""
 SIZE_SCALE = {"small": 0.8, "medium": 1.0, "large": 1.3}
 STYLE_EM = {"subtitle": 0.05, "karaoke": 0.06, "bold": 0.1}
 """Font size per style, as a fraction of the frame's shorter side (before `SIZE_SCALE`)."""
@@ -98,6 +106,16 @@ class Layout:
         """(x0, y0, x1, y1): the region captions may be drawn in."""
         return self.left, self.top, self.width - self.right, self.height - self.bottom
 
+    @property
+    def outline(self) -> int:
+        """The outline's width in pixels."""
+        return max(2, round(self.font_px * 0.08))
+
+    @property
+    def shadow(self) -> int:
+        """The shadow's offset in pixels."""
+        return max(1, self.outline // 2)
+
     def text_band(self) -> tuple[int, int]:
         """(y0, y1): the rows, in pixels, that `MAX_LINES` lines of text (outline included)
         can cover at this layout's alignment."""
@@ -109,6 +127,13 @@ class Layout:
         else:
             y1 = (self.height + tall) // 2
         return max(0, y1 - tall), min(self.height, y1)
+
+    def burn_band(self) -> tuple[int, int]:
+        """(y0, y1): the rows, in pixels, libass may draw captions on: `text_band` widened by
+        the outline, the shadow and a pixel either side, on even rows (for 4:2:0 chroma)."""
+        y0, y1 = self.text_band()
+        pad = self.outline + self.shadow + 1
+        return max(0, (y0 - pad) // 2 * 2), min(self.height, (y1 + pad + 1) // 2 * 2)
 
 
 def layout(size: tuple[int, int], style: str, look: CaptionLook) -> Layout:
@@ -139,9 +164,14 @@ def _bgr(hex_rgb: str) -> str:
 
 
 def header(size: tuple[int, int], style: str, look: CaptionLook) -> str:
-    """The ASS script header ([Script Info], [V4+ Styles]) for `style` on frames of `size`."""
+    """The ASS script header ([Script Info], [V4+ Styles]) for `style` on frames of `size`.
+
+    The shadow's colour (BackColour) is written for the caption layer it is drawn on: on a
+    transparent layer, ffmpeg's `ass` filter weighs a colour's opacity into the layer's alpha
+    twice, so the shadow is written at sqrt(SHADOW_OPACITY) to show at SHADOW_OPACITY (the
+    shadow is black, which the layer's black background keeps as it is)."""
     lay = layout(size, style, look)
-    outline = max(2, round(lay.font_px * 0.08))
+    shadow = 255 - round(255 * math.sqrt(SHADOW_OPACITY))
     return (
         "[Script Info]\nScriptType: v4.00+\n"
         f"PlayResX: {lay.width}\nPlayResY: {lay.height}\n"
@@ -151,8 +181,8 @@ def header(size: tuple[int, int], style: str, look: CaptionLook) -> str:
         "Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, "
         "Encoding\n"
         f"Style: Main,{FONT_NAME},{lay.font_px},{_colour(look.color)},"
-        f"{_colour(look.highlight)},&H00000000,&H80000000,-1,0,0,0,100,100,0,0,1,"
-        f"{outline},{max(1, outline // 2)},{lay.alignment},{lay.left},{lay.right},"
+        f"{_colour(look.highlight)},&H00000000,&H{shadow:02X}000000,-1,0,0,0,100,100,0,0,1,"
+        f"{lay.outline},{lay.shadow},{lay.alignment},{lay.left},{lay.right},"
         f"{lay.margin_v},1\n\n"
         "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, "
         "Text\n"
@@ -243,22 +273,70 @@ def events(cues: Sequence[Cue], style: str, size: tuple[int, int],
     return out
 
 
+def _centis(seconds: float) -> int:
+    """`seconds` in whole centiseconds, as ASS times are written."""
+    return max(0, round(seconds * 100))
+
+
 def _stamp(seconds: float) -> str:
-    cs = max(0, round(seconds * 100))
+    cs = _centis(seconds)
     h, rest = divmod(cs, 360000)
     m, rest = divmod(rest, 6000)
     s, cs = divmod(rest, 100)
     return f"{h}:{m:02d}:{s:02d}.{cs:02d}"
 
 
+STAMP_SLACK_S = 0.01
+"""How far from its time (seconds) libass may show an event: stamps are written in whole
+centiseconds (`_stamp`, up to 5 ms off) and libass reads each frame's time in whole ms."""
+
+
+def shown_frames(events: Sequence[Event], first: int, end: int,
+                 fps: int) -> tuple[int, int] | None:
+    """The frames of [first, end) (frame f spans f / fps to (f + 1) / fps seconds of scene
+    time) that some of `events` (scene time) may show on, as (first such frame, one past the
+    last): every frame an event overlaps, `STAMP_SLACK_S` either side. None if none."""
+    spans = [(max(first, math.floor((e.start_s - STAMP_SLACK_S) * fps)),
+              min(end, math.ceil((e.end_s + STAMP_SLACK_S) * fps))) for e in events]
+    spans = [(a, b) for a, b in spans if a < b]
+    if not spans:
+        return None
+    return min(a for a, _ in spans), max(b for _, b in spans)
+
+
+@dataclass(frozen=True)
+class Script:
+    """One video piece's ASS script: its `text`, and when each of its events starts and ends
+    as written, (start, end) in ms of the piece's time. Events carry no animation, so what
+    libass draws changes only at their edges."""
+
+    text: str
+    spans_ms: tuple[tuple[int, int], ...]
+
+    def change_frames(self, frames: int, fps: int, clock: int = 0) -> tuple[int, ...]:
+        """The frames, of `frames` at `fps` whose first is at `clock` / fps seconds of the
+        script's time, on which what libass draws may change: the first, and the first at or
+        after each event's start and end. ffmpeg hands libass a frame's time in whole ms,
+        truncated or rounded depending on its version, so when an edge falls within 1 ms of a
+        frame's time both frames it may land on are listed."""
+        out = {0}
+        for edge in {t for span in self.spans_ms for t in span}:
+            for ms in (edge - 1, edge + 1):
+                k = -(-ms * fps // 1000) - clock  # the first frame at or after ms
+                if 0 < k < frames:
+                    out.add(k)
+        return tuple(sorted(out))
+
+
 def piece_script(head: str, windows: Sequence[tuple[Sequence[Event], float]],
-                 length_s: float) -> str | None:
+                 length_s: float) -> Script | None:
     """The ASS script of one video piece `length_s` seconds long: for each (events, shift),
     the events moved by -shift seconds and clipped to the piece; None if nothing shows."""
-    lines = []
+    lines, spans = [], []
     for evs, shift in windows:
         for e in evs:
             a, b = max(e.start_s - shift, 0.0), min(e.end_s - shift, length_s)
             if b - a >= 0.005:
                 lines.append(f"Dialogue: 0,{_stamp(a)},{_stamp(b)},Main,,0,0,0,,{e.text}\n")
-    return head + "".join(lines) if lines else None
+                spans.append((_centis(a) * 10, _centis(b) * 10))
+    return Script(head + "".join(lines), tuple(spans)) if lines else None

@@ -17,6 +17,8 @@ H.264 with the same parameter sets (SPS/PPS) as a reference piece, at the output
 frame rate, exactly the scene's frame count and a keyframe on the body's first frame. Such a
 body is cut out of the clip by stream copy instead, so each of its frames is encoded once
 (`pixora.offline.media.motion.KenBurnsAnimator` makes such clips when asked for the keyframes).
+With burned-in captions, such a body is rendered only where captions may show (up to the
+clip's next keyframe); its caption-free head and tail are still cut by stream copy.
 
 The soundtrack (`pixora.media.soundtrack`: narration over ducked music, fade-out, two-pass
 `loudnorm`) is cached the same way, so a clip edit does not remix it and a narration edit
@@ -24,7 +26,8 @@ renders no video. Timeline rules: `pixora.media.timeline`.
 
 Modules, by job: `inputs` (the caller's scenes and cues, read from disk), `plan` (what to
 render and what the cache already holds, without running ffmpeg), `filters` (the ffmpeg filter
-chains of a piece), `runner` (`Composer`: runs the plan, joins the pieces).
+chains of a piece), `runner` (`Composer`: runs the plan, joins the pieces), `together`
+(awaiting several jobs at once, failing as in sequence).
 """
 
 from pixora.media.composition.inputs import CompositionError, MusicInput, SceneInput

@@ -4,12 +4,14 @@ disk (length, content hash, stream layout), which is all `plan` needs to know ab
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pixora.context.files import file_hash
 from pixora.media.captions.words import Word
+from pixora.media.composition.together import all_of
 from pixora.media.encoding import Layout, read_layout
 from pixora.media.ffmpeg import probe
 
@@ -76,46 +78,62 @@ class MusicMedia:
 
 
 async def read_scenes(scenes: Sequence[SceneInput]) -> list[SceneMedia]:
-    """Read every scene's clip and narration (each distinct clip is hashed once).
+    """Read every scene's clip and narration, all at once (each distinct file is read once).
 
     Raises:
         CompositionError: a file is missing, unreadable, without the stream it needs
-            (video for a clip, audio for a narration) or of no length.
+            (video for a clip, audio for a narration) or of no length; the first fault in
+            scene order (a scene's clip before its narration) is reported.
     """
-    hashes: dict[Path, str] = {}
-    layouts: dict[Path, Layout] = {}
-    out = []
+
+    async def clip(i: int, path: Path) -> tuple[float, str, Layout]:
+        length = await _media_length(path, f"scene {i} clip", "video")
+        try:
+            layout = await asyncio.to_thread(read_layout, path)
+        except ValueError:
+            raise CompositionError(f"scene {i} clip {path}: not readable media") from None
+        return length, await asyncio.to_thread(file_hash, path), layout
+
+    reads: dict[tuple[str, Path], Awaitable[tuple[Any, ...]]] = {}
     for i, s in enumerate(scenes, start=1):
-        clip = Path(s.clip)
-        clip_s = await _media_length(clip, f"scene {i} clip", "video")
-        if clip not in hashes:
-            hashes[clip] = await asyncio.to_thread(file_hash, clip)
-            try:
-                layouts[clip] = await asyncio.to_thread(read_layout, clip)
-            except ValueError:
-                raise CompositionError(f"scene {i} clip {s.clip}: not readable media") from None
-        narration_s, narration_hash = 0.0, None
-        if s.narration is not None:
-            narration = Path(s.narration)
-            narration_s = await _media_length(narration, f"scene {i} narration", "audio")
-            narration_hash = await asyncio.to_thread(file_hash, narration)
-        out.append(SceneMedia(s, clip_s, hashes[clip], layouts[clip], narration_s,
-                              narration_hash))
+        if ("clip", Path(s.clip)) not in reads:
+            reads["clip", Path(s.clip)] = clip(i, Path(s.clip))
+        if s.narration is not None and ("voice", Path(s.narration)) not in reads:
+            reads["voice", Path(s.narration)] = _audio(Path(s.narration),
+                                                       f"scene {i} narration")
+    done = dict(zip(reads, await all_of(reads.values()), strict=True))
+    out = []
+    for s in scenes:
+        clip_s, clip_hash, layout = done["clip", Path(s.clip)]
+        narration_s, narration_hash = (0.0, None) if s.narration is None else done[
+            "voice", Path(s.narration)]
+        out.append(SceneMedia(s, clip_s, clip_hash, layout, narration_s, narration_hash))
     return out
 
 
 async def read_music(music: Sequence[MusicInput]) -> list[MusicMedia]:
-    """Read every music cue's file.
+    """Read every music cue's file, all at once (each distinct file is read once).
 
     Raises:
-        CompositionError: a file is missing, unreadable, without audio or of no length.
+        CompositionError: a file is missing, unreadable, without audio or of no length; the
+            first cue's fault is reported.
     """
-    out = []
+    reads: dict[Path, Awaitable[tuple[float, str]]] = {}
     for i, m in enumerate(music, start=1):
-        path = Path(m.path)
-        length = await _media_length(path, f"music cue {i}", "audio")
-        out.append(MusicMedia(m, length, await asyncio.to_thread(file_hash, path)))
-    return out
+        if Path(m.path) not in reads:
+            reads[Path(m.path)] = _audio(Path(m.path), f"music cue {i}")
+    done = dict(zip(reads, await all_of(reads.values()), strict=True))
+    return [MusicMedia(m, *done[Path(m.path)]) for m in music]
+
+
+async def _audio(path: Path, what: str) -> tuple[float, str]:
+    """Length in seconds and content hash of audio file `path` (`what` names it in errors).
+
+    Raises:
+        CompositionError: see `_media_length`.
+    """
+    length = await _media_length(path, what, "audio")
+    return length, await asyncio.to_thread(file_hash, path)
 
 
 async def _media_length(path: Path, what: str, stream: str) -> float:

@@ -88,8 +88,8 @@ class Timeline:
 
 @dataclass(frozen=True)
 class Piece:
-    """A video piece in the cache: kind "body" (a scene between its transitions) or
-    "transition" (the overlap of two scenes)."""
+    """A video piece in the cache: kind "body" (a scene between its transitions, or part of
+    one: see `body_parts`) or "transition" (the overlap of two scenes)."""
 
     kind: str
     path: Path
@@ -109,11 +109,13 @@ class Render:
 
 @dataclass(frozen=True)
 class CaptionBurn:
-    """Captions to burn in: the ASS `header` and, per scene, its events in scene time
-    (seconds from the scene's start; see `pixora.media.captions.ass`)."""
+    """Captions to burn in: the ASS `header`, per scene its events in scene time (seconds
+    from the scene's start; see `pixora.media.captions.ass`), and the `band` of rows (y0, y1)
+    they may be drawn on (`ass.Layout.burn_band`)."""
 
     header: str
     events: tuple[tuple[ass.Event, ...], ...]
+    band: tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -131,11 +133,12 @@ class Plan:
     """A composition to run.
 
     pieces: the video pieces in timeline order; reused: those already in the cache; copied:
-    the scene bodies cut from their clip by stream copy (made now or before); work: what
+    the body pieces cut from their clip by stream copy (made now or before); work: what
     makes the pieces not in the cache, each piece made once.
     soundtrack: the mix graph; soundtrack_path: its cached AAC file; soundtrack_reused: that
     file is already in the cache.
-    thumbnail_s: where in the first piece the thumbnail is taken, in seconds.
+    thumbnail: the piece the thumbnail is taken from (the one holding the middle of the first
+    scene's body) and where in it, in seconds.
     """
 
     timeline: Timeline
@@ -146,7 +149,7 @@ class Plan:
     soundtrack: soundtrack.SoundtrackGraph
     soundtrack_path: Path
     soundtrack_reused: bool
-    thumbnail_s: float
+    thumbnail: tuple[Path, float]
 
 
 def check_size(size: tuple[int, int]) -> None:
@@ -239,26 +242,36 @@ def plan(
 
     With `captions`, each piece gets the events shown on it burned in (`ass.piece_script`; its
     script is part of the piece's cache key, so a piece whose captions did not change is
-    reused); a body with captions on it is rendered, not copied.
+    reused). A body with captions on it is rendered; when its clip is in the piece format, only
+    the frames captions may show on are (up to the clip's next keyframe), and the caption-free
+    frames before and after them are cut by stream copy (`body_parts`).
     """
     fps = tl.fps
 
-    def script(windows: list[tuple[int, int]], frames: int) -> tuple[Path, str] | None:
-        """The ASS file of a piece `frames` long showing, per (scene, first frame), that
-        scene's events from that frame on."""
+    def script(windows: list[tuple[int, int]], frames: int) -> tuple[Path, ass.Script] | None:
+        """The ASS file (path, script) of a piece `frames` long showing, per (scene, first
+        frame), that scene's events from that frame on."""
         if captions is None:
             return None
-        text = ass.piece_script(captions.header, [(captions.events[j], k / fps)
+        made = ass.piece_script(captions.header, [(captions.events[j], k / fps)
                                                   for j, k in windows], frames / fps)
-        if text is None:
+        if made is None:
             return None
-        return cache_dir / f"captions-{content_hash({'ass': text})}.ass", text
+        return cache_dir / f"captions-{content_hash({'ass': made.text})}.ass", made
 
-    bodies = [script([(i, f.overlap_in)], f.frames - f.overlap_out - f.overlap_in)
-              for i, f in enumerate(tl.scenes)]
-    copy = [reference is not None and _fits(m, f, size, fps) and m.layout.extradata == reference
-            and bodies[i] is None
-            for i, (m, f) in enumerate(zip(media, tl.scenes, strict=True))]
+    def burn(file: tuple[Path, ass.Script] | None, frames: int,
+             clock: int = 0) -> filters.Burn | None:
+        """`file` (from `script`) burned into `frames` frames, the first at `clock` frames of
+        the script's time."""
+        if file is None or captions is None:
+            return None
+        path, made = file
+        return filters.Burn(path, made.change_frames(frames, fps, clock), captions.band, size,
+                            clock)
+
+    fits = [reference is not None and _fits(m, f, size, fps)
+            and m.layout.extradata == reference
+            for m, f in zip(media, tl.scenes, strict=True)]
     common = {"v": RECIPE_VERSION, "fps": fps, "size": list(size), "enc": encoder_args(fps)}
     pieces: list[Piece] = []
     copied: list[Path] = []
@@ -271,60 +284,79 @@ def plan(
         claimed.add(piece.path)
         return True
 
+    first = tl.scenes[0]
+    middle = min(first.frames / 2, first.frames - first.overlap_out - 1)  # frames
+    thumbnail = None
     for i, (m, f) in enumerate(zip(media, tl.scenes, strict=True)):
         a, b, n = f.overlap_in, f.frames - f.overlap_out, f.frames
-        mode = "copy" if copy[i] else "encode"
-        burn_body = bodies[i]
-        extra = {"captions": burn_body[0].name} if burn_body else {}
-        key = content_hash({**common, "kind": "body", "mode": mode, "clip": m.clip_hash,
-                            "frames": n, "window": [a, b], **extra})
-        body = Piece("body", cache_dir / f"body-{mode}-{key}.mp4")
-        pieces.append(body)
-        if copy[i]:
-            copied.append(body.path)
+        shown = None
+        if captions is not None and fits[i]:
+            shown = ass.shown_frames(captions.events[i], a, b, fps)
+        body_script = script([(i, a)], b - a)  # timed from the body's first frame
+        body = None  # the body part to render, if missing: (piece, first frame, end)
+        for start, end, copy in body_parts(a, b, m.layout.keyframes if fits[i] else None,
+                                           shown):
+            mode = "copy" if copy else "encode"
+            extra = ({"captions": body_script[0].name, "clock": start - a}
+                     if body_script and not copy else {})
+            key = content_hash({**common, "kind": "body", "mode": mode, "clip": m.clip_hash,
+                                "frames": n, "window": [start, end], **extra})
+            part = Piece("body", cache_dir / f"body-{mode}-{key}.mp4")
+            pieces.append(part)
+            if i == 0 and start <= middle < end:
+                thumbnail = (part.path, (middle - start) / fps)
+            if copy:
+                copied.append(part.path)
+                if missing(part):
+                    work.append(StreamCopy(Path(m.scene.clip), start, end, part))
+            elif missing(part):
+                body = (part, start, end)
         xfade = None
-        burn_xf = None
+        xf_script = None
         t = f.overlap_out
         if t:
             nm, nf = media[i + 1], tl.scenes[i + 1]
-            burn_xf = script([(i, n - t), (i + 1, 0)], t)
-            extra = {"captions": burn_xf[0].name} if burn_xf else {}
+            xf_script = script([(i, n - t), (i + 1, 0)], t)
+            extra = {"captions": xf_script[0].name} if xf_script else {}
             key = content_hash({**common, "kind": "xfade", "transition": m.scene.transition,
                                 "from": [m.clip_hash, n], "to": [nm.clip_hash, nf.frames],
                                 "frames": t, **extra})
             xfade = Piece("transition", cache_dir / f"xfade-{key}.mp4")
             pieces.append(xfade)
-        need_body, need_xfade = missing(body), missing(xfade)
-        if need_body and copy[i]:
-            work.append(StreamCopy(Path(m.scene.clip), a, b, body))
-            need_body = False
+        need_xfade = missing(xfade)
         if need_xfade:
             assert xfade is not None
-            head_in, head = filters.source(nm, nf.frames, 0, t, fps, copy=copy[i + 1])
+            head_in, head = filters.source(nm, nf.frames, 0, t, fps, copy=fits[i + 1])
             into = (f"[1:v]{head},{filters.cut(0, t, size, nm)}[b];"
-                    f"{filters.xfade(m.scene.transition, t, fps, _path(burn_xf))}")
-        body_cut = filters.cut(a, b, size, m, _path(burn_body))
-        scripts_body = (burn_body,) if burn_body else ()
-        scripts_xf = (burn_xf,) if burn_xf else ()
-        if need_body and need_xfade:
-            inputs, decode = filters.source(m, n, a, n, fps, copy=copy[i])
-            graph = (f"[0:v]{decode},split=2[s0][s1];[s0]{body_cut}[body];"
-                     f"[s1]{filters.cut(n - t, n, size, m)}[a];{into}")
-            work.append(Render((*inputs, *head_in), graph,
-                               (("body", b - a, body), ("xf", t, xfade)),
-                               scripts_body + scripts_xf))
-        elif need_body:
-            inputs, decode = filters.source(m, n, a, b, fps, copy=copy[i])
-            work.append(Render(inputs, f"[0:v]{decode},{body_cut}[body]",
-                               (("body", b - a, body),), scripts_body))
+                    f"{filters.xfade(m.scene.transition, t, fps, burn(xf_script, t))}")
+        scripts_xf = _written(xf_script)
+        if body is not None:
+            piece, start, end = body
+            frames = end - start
+            body_cut = filters.cut(start, end, size, m)
+            body_burn = burn(body_script, frames, start - a)
+            if need_xfade:
+                inputs, decode = filters.source(m, n, start, n, fps, copy=fits[i])
+                body_graph = filters.piece("s0", body_cut, "body", frames, fps, body_burn)
+                graph = (f"[0:v]{decode},split=2[s0][s1];{body_graph};"
+                         f"[s1]{filters.cut(n - t, n, size, m)}[a];{into}")
+                work.append(Render((*inputs, *head_in), graph,
+                                   (("body", frames, piece), ("xf", t, xfade)),
+                                   _written(body_script) + scripts_xf))
+            else:
+                inputs, decode = filters.source(m, n, start, end, fps, copy=fits[i])
+                graph = filters.piece("0:v", f"{decode},{body_cut}", "body", frames, fps,
+                                      body_burn)
+                work.append(Render(inputs, graph, (("body", frames, piece),),
+                                   _written(body_script)))
         elif need_xfade:
-            tail_in, tail = filters.source(m, n, n - t, n, fps, copy=copy[i])
+            tail_in, tail = filters.source(m, n, n - t, n, fps, copy=fits[i])
             graph = f"[0:v]{tail},{filters.cut(n - t, n, size, m)}[a];{into}"
             work.append(Render((*tail_in, *head_in), graph, (("xf", t, xfade),), scripts_xf))
 
     sg = _soundtrack(tl, media, music, settings)
     audio = cache_dir / f"audio-{_soundtrack_key(sg, media, music, settings)}.m4a"
-    first = tl.scenes[0]
+    assert thumbnail is not None
     return Plan(
         timeline=tl,
         pieces=tuple(pieces),
@@ -334,8 +366,30 @@ def plan(
         soundtrack=sg,
         soundtrack_path=audio,
         soundtrack_reused=cached(audio),
-        thumbnail_s=min(first.frames / 2, first.frames - first.overlap_out - 1) / fps,
+        thumbnail=thumbnail,
     )
+
+
+def body_parts(
+    a: int, b: int, keyframes: Sequence[int] | None, shown: tuple[int, int] | None
+) -> list[tuple[int, int, bool]]:
+    """How a scene's body, its frames [a, b), is made: as (start, end, copied) parts in order,
+    each cut from the clip by stream copy (copied) or rendered.
+
+    keyframes: the clip's keyframes when it is in the piece format (None: it is not, so the
+    body is rendered); shown: the frames captions may show on, [first, end) (`ass.shown_frames`;
+    None: none). Only those frames are rendered, from the first of them to the clip's first
+    keyframe at or after their end (or the body's end); the caption-free frames before them
+    start on the body's first frame, a keyframe, and those after on that keyframe.
+    """
+    if keyframes is None:
+        return [(a, b, False)]
+    if shown is None:
+        return [(a, b, True)]
+    first, end = shown
+    resume = min((k for k in keyframes if end <= k < b), default=b)
+    return [part for part in ((a, first, True), (first, resume, False), (resume, b, True))
+            if part[0] < part[1]]
 
 
 def _fits(m: SceneMedia, f: SceneFrames, size: tuple[int, int], fps: int) -> bool:
@@ -345,8 +399,9 @@ def _fits(m: SceneMedia, f: SceneFrames, size: tuple[int, int], fps: int) -> boo
             and lay.frames == f.frames and f.overlap_in in lay.keyframes)
 
 
-def _path(script: tuple[Path, str] | None) -> Path | None:
-    return script[0] if script else None
+def _written(file: tuple[Path, ass.Script] | None) -> tuple[tuple[Path, str], ...]:
+    """The (path, text) to write for a script file from `plan`'s `script`, if any."""
+    return ((file[0], file[1].text),) if file else ()
 
 
 def narration_speeds(
