@@ -413,7 +413,8 @@ class GenerationRun:
             s = await self._generating(None)
             while not s.complete:
                 for name in s.ready:
-                    running.setdefault(name, asyncio.create_task(self.make(name)))
+                    if name not in running:
+                        running[name] = asyncio.create_task(self.make(name))
                 done, _ = await asyncio.wait(running.values(),
                                              return_when=asyncio.FIRST_COMPLETED)
                 for name, task in list(running.items()):
