@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections import Counter
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from pixora.config import Settings
 from pixora.context.models import Breakdown, Character, Scene, Stage, TaskContext
 from pixora.pipeline.generate import COMPOSE, GenerationRun, StepNotReady, needs
+from pixora.pipeline.progress import ProgressReporter
 from pixora.services import Services
 
 
@@ -82,5 +84,30 @@ async def test_a_run_makes_every_asset_once_and_a_second_run_none(settings: Sett
         assert (first.version, second.version) == (1, 2) and after.stage == Stage.COMPLETED
         assert len(after.assets) == 11 and after.progress.percent == 100
         assert (await GenerationRun(svc, task.task_id).survey()).ready == [COMPOSE]
+    finally:
+        await svc.close()
+
+
+@pytest.mark.parametrize("seed", range(3))
+async def test_progress_from_many_reporters_never_goes_back(settings: Settings,
+                                                            seed: int) -> None:
+    """Steps on several workers report at once, each from what it read: the percent recorded
+    and the percents sent to watchers never go back."""
+    rng = random.Random(seed)
+    svc = Services.open(settings)
+    try:
+        task = await svc.store.create(TaskContext(user_id="ada"))
+        await ProgressReporter(svc.store, svc.events, task.task_id).begin("Starting")
+
+        async def step(done: float) -> None:
+            reporter = ProgressReporter(svc.store, svc.events, task.task_id)
+            await asyncio.sleep(rng.random() / 100)
+            await reporter.report({"narration": done, "images": done}, "images", f"{done:.2f}")
+
+        await asyncio.gather(*(step(rng.random()) for _ in range(40)))
+        sent = [e.data["progress"] for e in await svc.events.read(task.task_id)
+                if e.type == "progress_update"]
+        assert sent == sorted(sent) and len(sent) == 41
+        assert (await svc.store.progress(task.task_id)).percent == sent[-1]  # type: ignore[union-attr]
     finally:
         await svc.close()

@@ -12,6 +12,8 @@ Per task `{id}`:
   `pixora:task:{id}:jobs`        set, the queue job ids enqueued for the task
   `pixora:task:{id}:progress`     string, the latest Progress as JSON (ticks do not rewrite
                                   the whole TaskContext; `TaskStore.load` overlays it)
+  `pixora:task:{id}:progress_lock`  lock held while one process reports progress (keeps the
+                                  percent, and the events that carry it, from going back)
   `pixora:task:{id}:assets`       hash, asset name -> Asset JSON, one field written per asset
                                   (`TaskStore.record_asset`; reads overlay it)
   `pixora:task:{id}:costs`        list of Cost JSON, appended with the asset that cost it
@@ -61,6 +63,10 @@ def task_jobs(task_id: str) -> str:
 
 def task_progress(task_id: str) -> str:
     return f"{task(task_id)}:progress"
+
+
+def task_progress_lock(task_id: str) -> str:
+    return f"{task(task_id)}:progress_lock"
 
 
 def task_assets(task_id: str) -> str:

@@ -70,6 +70,11 @@ class TaskStore:
             raise TaskNotFound(task_id)
         return _read(raw, progress, assets, costs)
 
+    async def progress(self, task_id: str) -> Progress | None:
+        """The task's latest recorded progress, if any."""
+        raw = await self.redis.get(keys.task_progress(task_id))
+        return Progress.model_validate_json(raw) if raw is not None else None
+
     async def set_progress(self, task_id: str, progress: Progress) -> None:
         """Record the task's latest progress (one small key; the document is not rewritten).
 

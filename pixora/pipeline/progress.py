@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from pixora.context import events
+from pixora.context import events, keys
 from pixora.context.events import EventStream
 from pixora.context.models import Progress
 from pixora.context.store import TaskStore
@@ -22,6 +22,9 @@ STAGE_WEIGHTS: dict[str, float] = {
     "composition": 40,
 }
 """Relative share of the whole run, in percent, per stage."""
+
+LOCK_S = 10.0
+"""Longest a progress report holds, or waits for, the task's progress lock (seconds)."""
 
 ASSETS_DONE = {stage: 1.0 for stage in STAGE_WEIGHTS if stage != "composition"}
 """Every asset stage finished: where composition starts."""
@@ -39,8 +42,8 @@ class ProgressReporter:
     """Records a run's progress (`TaskStore.set_progress`) and emits `progress_update` events
     (`data.progress` 0-100, `data.stage`, `data.message`, `data.eta_s` in seconds).
 
-    `previous` is the task's progress as last read: the percent never goes back within a run,
-    and the ETA counts from the run's `started_at`.
+    `previous` is the task's progress as last read. The percent never goes back within a run
+    (see `report`), and the ETA counts from the run's `started_at`.
     """
 
     def __init__(self, store: TaskStore, stream: EventStream, task_id: str,
@@ -59,17 +62,23 @@ class ProgressReporter:
         await self._record(Progress(stage="starting", message=message, started_at=time.time()))
 
     async def report(self, fractions: dict[str, float], stage: str, message: str) -> None:
-        """The run is this far: `fractions` maps stages to their finished share (0-1)."""
-        percent = max(self.previous.percent, overall(fractions))
-        started = self.previous.started_at or time.time()
-        elapsed = time.time() - started
-        eta = None
-        if 2.0 < percent < 100.0:
-            eta = round(elapsed * (100.0 - percent) / percent, 1)
-        elif percent >= 100.0:
-            eta = 0.0
-        await self._record(Progress(percent=percent, stage=stage, message=message, eta_s=eta,
-                                    started_at=started))
+        """The run is this far: `fractions` maps stages to their finished share (0-1). Reports
+        of one task are taken one at a time across processes (a Redis lock), so the percent
+        recorded and sent never goes back, whichever worker reports."""
+        lock = self.store.redis.lock(keys.task_progress_lock(self.task_id), timeout=LOCK_S,
+                                     blocking_timeout=LOCK_S, sleep=0.005)
+        async with lock:
+            stored = await self.store.progress(self.task_id) or self.previous
+            percent = max(stored.percent, overall(fractions))
+            started = stored.started_at or time.time()
+            elapsed = time.time() - started
+            eta = None
+            if 2.0 < percent < 100.0:
+                eta = round(elapsed * (100.0 - percent) / percent, 1)
+            elif percent >= 100.0:
+                eta = 0.0
+            await self._record(Progress(percent=percent, stage=stage, message=message,
+                                        eta_s=eta, started_at=started))
 
     async def _record(self, progress: Progress) -> None:
         self.previous = progress
