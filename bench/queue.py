@@ -26,13 +26,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import wire.fal
 from providers_support import OPENAI_KEY, REPLICATE_TOKEN
-from wire import FalServer, OpenAIMediaServer, ReplicateServer, Reply, WireRequest
+from wire import FalServer, OpenAIMediaServer, ReplicateServer, Reply, WireRequest, WireServer
 from wire.fal import KLING
 from wire.media import png
 
@@ -58,42 +59,31 @@ _render_clip = wire.fal.mp4_from_image
 wire.fal.mp4_from_image = lambda _image, duration_s: _clip(duration_s)
 
 
-def _slowed(reply: Reply, delay_s: float) -> Reply:
-    return dataclasses.replace(reply, delay_s=delay_s) if reply.status < 300 else reply
+S = TypeVar("S", bound=WireServer)
 
 
-class SlowOpenAI(OpenAIMediaServer):
-    def __init__(self, scale: float) -> None:
-        super().__init__(OPENAI_KEY)
-        self.scale = scale
+def _slowed(server: S, delay_s: Callable[[WireRequest], float]) -> S:
+    """`server`, holding each successful answer back for `delay_s(request)` seconds."""
+    route = server.route
 
-    def route(self, req: WireRequest) -> Reply:
-        kind = "image" if req.path.startswith("/v1/images") else "speech"
-        return _slowed(super().route(req), LATENCY_S[kind] * self.scale)
+    def slow(req: WireRequest) -> Reply:
+        reply = route(req)
+        return dataclasses.replace(reply, delay_s=delay_s(req)) if reply.status < 300 else reply
 
-
-class SlowFal(FalServer):
-    def __init__(self, scale: float) -> None:
-        super().__init__(FAL_KEY)
-        self.scale = scale
-
-    def route(self, req: WireRequest) -> Reply:
-        reply = super().route(req)
-        if req.method == "POST" and req.path.strip("/").startswith(KLING):
-            return _slowed(reply, LATENCY_S["clip"] * self.scale)
-        return reply
+    server.route = slow  # type: ignore[method-assign]
+    return server
 
 
-class SlowReplicate(ReplicateServer):
-    def __init__(self, scale: float) -> None:
-        super().__init__(REPLICATE_TOKEN)
-        self.scale = scale
-
-    def route(self, req: WireRequest) -> Reply:
-        reply = super().route(req)
-        if req.route == "POST /v1/predictions":
-            return _slowed(reply, LATENCY_S["music"] * self.scale)
-        return reply
+def _doubles(scale: float) -> tuple[OpenAIMediaServer, FalServer, ReplicateServer]:
+    """The wire doubles, each at its capability's latency times `scale`."""
+    return (
+        _slowed(OpenAIMediaServer(OPENAI_KEY), lambda r: scale * LATENCY_S[
+            "image" if r.path.startswith("/v1/images") else "speech"]),
+        _slowed(FalServer(FAL_KEY), lambda r: scale * LATENCY_S["clip"]
+                if r.method == "POST" and r.path.strip("/").startswith(KLING) else 0.0),
+        _slowed(ReplicateServer(REPLICATE_TOKEN), lambda r: scale * LATENCY_S["music"]
+                if r.route == "POST /v1/predictions" else 0.0),
+    )
 
 
 def _breakdown(n: int) -> Breakdown:
@@ -149,9 +139,7 @@ async def _round(workers: int, tasks: int, env: dict[str, str]) -> dict[str, Any
 
 async def main(tasks: int, counts: list[int], scale: float) -> None:
     with ExitStack() as stack:
-        openai = stack.enter_context(SlowOpenAI(scale))
-        fal = stack.enter_context(SlowFal(scale))
-        replicate = stack.enter_context(SlowReplicate(scale))
+        openai, fal, replicate = (stack.enter_context(d) for d in _doubles(scale))
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PIXORA_", "OPENAI_"))}
         env.update({
             "PYTHONPATH": str(ROOT), "PIXORA_MODEL": "offline", "PIXORA_WORKERS": "external",
