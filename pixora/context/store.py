@@ -124,15 +124,17 @@ class TaskStore:
                         raise TaskNotFound(task_id)
                     assets = await pipe.hgetall(keys.task_assets(task_id))
                     costs = await pipe.lrange(keys.task_costs(task_id), 0, -1)
-                    ctx = _read(raw, progress, assets, costs)
+                    doc = TaskContext.model_validate_json(raw)
+                    # a document from before assets and costs were stored apart: move them out
+                    old_assets, old_costs = dict(doc.assets), list(doc.costs)
+                    ctx = _overlay(doc, progress, assets, costs)
                     before = ctx.progress
                     fn(ctx)
                     ctx.revision += 1
                     ctx.updated_at = time.time()
                     pipe.multi()
                     pipe.set(key, _document(ctx))
-                    legacy = TaskContext.model_validate_json(raw)  # a document from before
-                    _write_separate(pipe, task_id, legacy.assets, legacy.costs, only_new=True)
+                    _write_separate(pipe, task_id, old_assets, old_costs, only_new=True)
                     if ctx.progress != before:
                         pipe.set(keys.task_progress(task_id), ctx.progress.model_dump_json())
                     await pipe.execute()
@@ -200,7 +202,12 @@ def _write_separate(pipe: Any, task_id: str, assets: dict[str, Asset], costs: li
 def _read(raw: str | bytes, progress: str | bytes | None, assets: dict[Any, Any],
           costs: list[Any]) -> TaskContext:
     """A TaskContext from its document and its separately stored parts."""
-    ctx = TaskContext.model_validate_json(raw)
+    return _overlay(TaskContext.model_validate_json(raw), progress, assets, costs)
+
+
+def _overlay(ctx: TaskContext, progress: str | bytes | None, assets: dict[Any, Any],
+             costs: list[Any]) -> TaskContext:
+    """`ctx`, read from its document, with its separately stored parts laid over it."""
     if progress is not None:
         ctx.progress = Progress.model_validate_json(progress)
     ctx.assets.update({_text(k): Asset.model_validate_json(v) for k, v in assets.items()})

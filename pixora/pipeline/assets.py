@@ -61,24 +61,30 @@ class AssetSpec:
         return content_hash(self.inputs)
 
 
+class RunLimits:
+    """What the steps of one generation run in one process share: at most
+    `settings.scene_jobs` assets in the making at once (`making`), and `committed_usd`, the
+    estimated cost in US dollars of the cloud calls they started."""
+
+    def __init__(self, svc: Services) -> None:
+        self.making = asyncio.Semaphore(svc.settings.scene_jobs)
+        self.committed_usd = 0.0
+
+
 class AssetCache:
     """The assets of task `task_id` as one generation step sees them.
 
-    ctx: the step's copy of the TaskContext (its `assets` are kept up to date); at most
-    `settings.scene_jobs` assets are made at once. `notes` collects the providers' notes for
-    the user; `committed_usd` is the estimated cost of the cloud calls started, in US dollars.
+    ctx: the step's copy of the TaskContext (its `assets` are kept up to date); `limits`: what
+    it shares with the other steps of its run in this process.
     """
 
-    def __init__(
-        self, svc: Services, task_id: str, ctx: TaskContext, progress: ProgressReporter
-    ) -> None:
+    def __init__(self, svc: Services, task_id: str, ctx: TaskContext,
+                 progress: ProgressReporter, limits: RunLimits) -> None:
         self.svc = svc
         self.task_id = task_id
         self.ctx = ctx
         self.progress = progress
-        self.limit = asyncio.Semaphore(svc.settings.scene_jobs)
-        self.notes: list[str] = []
-        self.committed_usd = 0.0
+        self.limits = limits
 
     def reserve(self, name: str, usd: float) -> None:
         """Count `usd` against the task's budget before a call; raise if it would exceed it.
@@ -87,14 +93,14 @@ class AssetCache:
             BudgetExceeded: the task would go over `settings.task_budget_usd`.
         """
         budget = self.svc.settings.task_budget_usd
-        spent = self.ctx.total_cost_usd + self.committed_usd
+        spent = self.ctx.total_cost_usd + self.limits.committed_usd
         if usd and spent + usd > budget:
             raise BudgetExceeded(
                 f"{name} would cost about ${usd:.2f}, taking this task over its ${budget:.2f} "
                 f"budget (${spent:.2f} so far); raise PIXORA_TASK_BUDGET_USD or use local "
                 "providers"
             )
-        self.committed_usd += usd
+        self.limits.committed_usd += usd
 
     def fresh(self, spec: AssetSpec) -> Asset | None:
         """The recorded asset, if it was made from `spec.inputs` and its file is still there."""
@@ -121,7 +127,7 @@ class AssetCache:
             self.reserve(spec.name, estimate_cost_usd(provider, capability, request))
         path = self.svc.storage.local_path(spec.key)
         with atomic_path(path) as part:
-            async with self.limit:
+            async with self.limits.making:
                 media = await spec.make(part)
         await self.svc.storage.publish(spec.key)
         asset = Asset(
@@ -132,7 +138,6 @@ class AssetCache:
             boxes=media.boxes,
         )
         if media.note:
-            self.notes.append(media.note)
             await self.progress.note(spec.kind, media.note)
         cost = (Cost(provider=media.provider, what=spec.name, usd=media.cost_usd)
                 if media.cost_usd else None)

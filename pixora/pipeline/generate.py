@@ -41,7 +41,13 @@ from pixora.media.composition import Captions, Composer, MusicInput, SceneInput
 from pixora.media.protocols import MediaFile
 from pixora.media.timeline import overlaps, plan_scene_durations, scene_starts
 from pixora.pipeline import requests
-from pixora.pipeline.assets import AssetCache, AssetSpec, GenerationCancelled, check_cancelled
+from pixora.pipeline.assets import (
+    AssetCache,
+    AssetSpec,
+    GenerationCancelled,
+    RunLimits,
+    check_cancelled,
+)
 from pixora.pipeline.progress import ASSETS_DONE, ProgressReporter
 from pixora.services import Services
 from pixora.storage.base import key_for
@@ -159,8 +165,7 @@ class GenerationRun:
     def __init__(self, svc: Services, task_id: str) -> None:
         self.svc = svc
         self.task_id = task_id
-        self.limit = asyncio.Semaphore(svc.settings.scene_jobs)
-        """At most `settings.scene_jobs` assets of this run in the making at once."""
+        self.limits = RunLimits(svc)
 
     # -- what to make ------------------------------------------------------------------------
 
@@ -172,7 +177,8 @@ class GenerationRun:
         if bd is None:
             raise GenerationRefused("there is no scene breakdown yet")
         n = len(bd.scenes)
-        s = Survey(ctx, AssetCache(self.svc, self.task_id, ctx, progress), progress, totals={
+        cache = AssetCache(self.svc, self.task_id, ctx, progress, self.limits)
+        s = Survey(ctx, cache, progress, totals={
             "characters": len(bd.characters), "narration": n, "images": n, "motion": n,
             "music": len(bd.music),
         })
@@ -305,8 +311,7 @@ class GenerationRun:
             raise StepNotReady(f"{name}: what it needs is not made yet")
         if spec.kind == "image":
             await self._references(s)
-        async with self.limit:
-            asset = await s.cache.get_or_make(spec)
+        asset = await s.cache.get_or_make(spec)
         if spec.stage == "characters":
             s.refs[name.removeprefix("character/")] = asset
             await self._references(s)
